@@ -15,3 +15,4 @@ export type {
   LookupResult,
   SyscallFieldInfo,
 } from './fields';
+export type { EventSource, EventTypeTable } from './source';
