@@ -1,1 +1,19 @@
-export {};
+export * from './batch';
+export * from './errors';
+export * from './schema';
+export { EventView, BatchCursor } from './view/event-view';
+export {
+  decodeParam,
+  decodeValue,
+  decodeSockaddr,
+  decodeSocktuple,
+  decodeFdlist,
+  ipv4ToString,
+  ipv6ToString,
+  PPM_AF,
+} from './view/decode';
+export type { ParamValue, SockAddr, SockTuple, FdListEntry, DynValue, IpNet } from './view/decode';
+export { renderArgs, renderParam, renderValue, paramName, bufferText } from './view/render';
+export type { RenderOptions } from './view/render';
+export { BatchBuilder, encode } from './batch-builder';
+export type { EventSpec } from './batch-builder';

@@ -1,0 +1,226 @@
+/**
+ * A reusable view over one record of a batch. Moving the view (`moveTo`, or a `BatchCursor`) costs
+ * no allocation; parameter offsets are computed once per event on first use into a reused table.
+ * Typed decoding of whole parameter values lives in `decode.ts`; this file is the hot path.
+ */
+import { RECORD, RECORD_PREFIX_SIZE, type EventBatch } from '../batch';
+import { EventDecodeError } from '../errors';
+import { EVENT_TABLE } from '../schema/generated/event-table';
+import { EF } from '../schema/generated/event-flags';
+import type { EventInfo } from '../schema/types';
+
+const utf8 = new TextDecoder('utf-8');
+const TWO_32 = 4294967296;
+
+export class EventView {
+  /** The buffer holding the current record. */
+  data: Uint8Array = new Uint8Array(0);
+  /** Offset of the current record (its 8-byte prefix) in `data`. */
+  offset = 0;
+  private dv: DataView = new DataView(new ArrayBuffer(0));
+  private offsetsFor = -1;
+  private paramOffsets = new Uint32Array(64);
+  private paramLens = new Uint32Array(64);
+
+  /** Point the view at the record starting at `offset` in `data`. */
+  moveTo(data: Uint8Array, offset: number): this {
+    if (data !== this.data) {
+      this.data = data;
+      this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    }
+    this.offset = offset;
+    this.offsetsFor = -1;
+    return this;
+  }
+
+  get cpu(): number {
+    return this.dv.getUint16(this.offset + RECORD.CPU, true);
+  }
+  get flags(): number {
+    return this.dv.getUint32(this.offset + RECORD.FLAGS, true);
+  }
+  /** Timestamp, ns since the epoch. */
+  get ts(): bigint {
+    return this.dv.getBigUint64(this.offset + RECORD.TS, true);
+  }
+  /** Low and high 32 bits of the timestamp, for formatting without a bigint. */
+  get tsLow(): number {
+    return this.dv.getUint32(this.offset + RECORD.TS, true);
+  }
+  get tsHigh(): number {
+    return this.dv.getUint32(this.offset + RECORD.TS + 4, true);
+  }
+  /** Thread id (read as a signed 64-bit value, exact up to 2^53). */
+  get tid(): number {
+    return this.dv.getInt32(this.offset + RECORD.TID + 4, true) * TWO_32 + this.dv.getUint32(this.offset + RECORD.TID, true);
+  }
+  /** Length of the scap event (header + lengths + payloads), without the record prefix. */
+  get len(): number {
+    return this.dv.getUint32(this.offset + RECORD.LEN, true);
+  }
+  /** Bytes the whole record occupies in the batch. */
+  get recordSize(): number {
+    return RECORD_PREFIX_SIZE + this.len;
+  }
+  get type(): number {
+    return this.dv.getUint16(this.offset + RECORD.TYPE, true);
+  }
+  get nparams(): number {
+    return this.dv.getUint32(this.offset + RECORD.NPARAMS, true);
+  }
+  /** Schema entry of this event's type (undefined only for ids outside the table). */
+  get info(): EventInfo | undefined {
+    return EVENT_TABLE[this.type];
+  }
+  /** `evt.type` name, e.g. `open`. */
+  get name(): string {
+    return EVENT_TABLE[this.type]?.name ?? 'unknown';
+  }
+  /** `>` for enter events, `<` for exit events. */
+  get dir(): '>' | '<' {
+    return (this.type & 1) === 0 ? '>' : '<';
+  }
+
+  private computeOffsets(): void {
+    const n = this.nparams;
+    if (n > this.paramOffsets.length) {
+      this.paramOffsets = new Uint32Array(n);
+      this.paramLens = new Uint32Array(n);
+    }
+    const info = EVENT_TABLE[this.type];
+    const wide = info !== undefined && (info.flags & EF.LARGE_PAYLOAD) !== 0;
+    const lensAt = this.offset + RECORD.PARAM_LENS;
+    let at = lensAt + n * (wide ? 4 : 2);
+    for (let i = 0; i < n; i++) {
+      const l = wide ? this.dv.getUint32(lensAt + 4 * i, true) : this.dv.getUint16(lensAt + 2 * i, true);
+      this.paramOffsets[i] = at;
+      this.paramLens[i] = l;
+      at += l;
+    }
+    this.offsetsFor = this.offset;
+  }
+
+  private check(i: number): void {
+    if (this.offsetsFor !== this.offset) this.computeOffsets();
+    if (!(i >= 0 && i < this.nparams)) {
+      throw new EventDecodeError('EVENT_PARAM_RANGE', `parameter ${i} out of range: event type ${this.type} has ${this.nparams}`, {
+        type: this.type,
+        param: i,
+      });
+    }
+  }
+
+  /** Offset of parameter i's payload in `data`. */
+  paramOffset(i: number): number {
+    this.check(i);
+    return this.paramOffsets[i]!;
+  }
+  /** Length of parameter i's payload (0 = empty). */
+  paramLength(i: number): number {
+    this.check(i);
+    return this.paramLens[i]!;
+  }
+  /** Parameter i's payload (a view into the batch, valid until the batch is reused). */
+  paramBytes(i: number): Uint8Array {
+    this.check(i);
+    const at = this.paramOffsets[i]!;
+    return this.data.subarray(at, at + this.paramLens[i]!);
+  }
+  /** The shared DataView over `data` (for decoders that read at `paramOffset`). */
+  get dataView(): DataView {
+    return this.dv;
+  }
+
+  /**
+   * Parameter i as a number, for any integer-like type of 1, 2, 4 or 8 bytes (signedness from the
+   * schema). 64-bit values are exact up to 2^53. Empty parameters read as 0.
+   */
+  int(i: number, signed = this.isSigned(i)): number {
+    this.check(i);
+    const at = this.paramOffsets[i]!;
+    switch (this.paramLens[i]) {
+      case 0:
+        return 0;
+      case 1:
+        return signed ? this.dv.getInt8(at) : this.dv.getUint8(at);
+      case 2:
+        return signed ? this.dv.getInt16(at, true) : this.dv.getUint16(at, true);
+      case 4:
+        return signed ? this.dv.getInt32(at, true) : this.dv.getUint32(at, true);
+      case 8:
+        return (signed ? this.dv.getInt32(at + 4, true) : this.dv.getUint32(at + 4, true)) * TWO_32 + this.dv.getUint32(at, true);
+      default:
+        throw new EventDecodeError('EVENT_PARAM_TYPE', `parameter ${i} of event type ${this.type} is ${this.paramLens[i]} bytes, not an integer`, {
+          type: this.type,
+          param: i,
+        });
+    }
+  }
+
+  /** Parameter i as a bigint (exact for 64-bit values). */
+  bigint(i: number, signed = this.isSigned(i)): bigint {
+    this.check(i);
+    if (this.paramLens[i] === 8) {
+      const at = this.paramOffsets[i]!;
+      return signed ? this.dv.getBigInt64(at, true) : this.dv.getBigUint64(at, true);
+    }
+    return BigInt(this.int(i, signed));
+  }
+
+  /** Parameter i as a string (charbuf/fspath: up to the first NUL), '' when empty. */
+  str(i: number): string {
+    this.check(i);
+    const start = this.paramOffsets[i]!;
+    const end = start + this.paramLens[i]!;
+    let stop = start;
+    const d = this.data;
+    let ascii = true;
+    while (stop < end && d[stop] !== 0) {
+      if (d[stop]! >= 0x80) ascii = false;
+      stop++;
+    }
+    if (stop === start) return '';
+    // Short ASCII strings (paths, names) are cheaper to build directly than through TextDecoder.
+    if (ascii && stop - start < 64) {
+      let s = '';
+      for (let k = start; k < stop; k++) s += String.fromCharCode(d[k]!);
+      return s;
+    }
+    return utf8.decode(d.subarray(start, stop));
+  }
+
+  /** True when the schema declares parameter i signed (ints, errno, fd, pid). */
+  isSigned(i: number): boolean {
+    const p = EVENT_TABLE[this.type]?.params[i];
+    return p !== undefined && SIGNED_TYPES[p[1]] === 1;
+  }
+}
+
+// PT ids whose values are signed: INT8..INT64 (1-4), ERRNO 11, FD 14, PID 15, FD32 47, PID32 48.
+const SIGNED_TYPES = new Uint8Array(64);
+for (const t of [1, 2, 3, 4, 11, 14, 15, 47, 48]) SIGNED_TYPES[t] = 1;
+
+/**
+ * Walks the records of a batch with one reusable view: `while (c.next()) use(c.view)`.
+ */
+export class BatchCursor {
+  readonly view = new EventView();
+  private batch: EventBatch | undefined;
+  private nextOffset = 0;
+  private remaining = 0;
+
+  reset(batch: EventBatch): this {
+    this.batch = batch;
+    this.nextOffset = 0;
+    this.remaining = batch.count;
+    return this;
+  }
+
+  next(): boolean {
+    if (this.remaining === 0 || this.batch === undefined) return false;
+    this.view.moveTo(this.batch.data, this.nextOffset);
+    this.nextOffset += this.view.recordSize;
+    this.remaining--;
+    return true;
+  }
+}
