@@ -1,0 +1,78 @@
+/**
+ * The `falco` command's flow, in Falco's order: parse the command line, load the configuration,
+ * then run the first "print and exit" action that applies (help, version, plugins, fields, rules
+ * listing, validation, support) or the detector itself. Every user error ends as a message on
+ * stderr and exit code 1, never as a crash.
+ */
+import { existsSync } from 'node:fs';
+import { pageSizeText } from './actions/page-size';
+import { printPlugins } from './actions/plugins';
+import { printVersion } from './actions/version';
+import { interpretConfig, type FalcoConfig } from './config/falco-config';
+import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from './config/load';
+import { FalcoCliError } from './errors';
+import { processIo, type CliIo } from './io';
+import { Logger } from './logger';
+import { helpText, parseCommandLine, type CliOptions } from './options';
+import { runRulesActions } from './actions/rules-actions';
+import { versionInfo } from './version';
+
+export const EXIT_SUCCESS = 0;
+export const EXIT_FAILURE = 1;
+
+/** Everything an action needs: the command line, the configuration, the log and the streams. */
+export interface AppContext {
+  cli: CliOptions;
+  loaded: LoadedConfig;
+  config: FalcoConfig;
+  logger: Logger;
+  io: CliIo;
+  argv: readonly string[];
+}
+
+function loadContextConfig(cli: CliOptions, io: CliIo): LoadedConfig {
+  const file = cli.configFile ?? DEFAULT_CONFIG_FILE;
+  if (cli.configFile === undefined && !existsSync(file)) {
+    // No configuration installed: run on Falco's defaults plus the -o overrides.
+    const loaded = loadConfig('/dev/null', cli.overrides, io.env);
+    loaded.files = [];
+    loaded.notes.push(`No configuration file at ${DEFAULT_CONFIG_FILE}; using the defaults`);
+    return loaded;
+  }
+  return loadConfig(file, cli.overrides, io.env);
+}
+
+export async function runFalco(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    const cli = parseCommandLine(argv);
+    if (cli.help) {
+      io.stdout(helpText());
+      return EXIT_SUCCESS;
+    }
+    const loaded = loadContextConfig(cli, io);
+    const config = interpretConfig(loaded.tree);
+    const logger = new Logger({ level: config.logLevel, stderr: config.logStderr, iso8601: config.timeFormatIso8601, write: io.stderr });
+    const ctx: AppContext = { cli, loaded, config, logger, io, argv };
+
+    if (cli.version) return printVersion(ctx);
+    if (cli.pageSize) {
+      io.stdout(pageSizeText());
+      return EXIT_SUCCESS;
+    }
+    const v = versionInfo();
+    logger.info(`Falco version: ${v.falco_version} (${process.arch})`);
+    logger.info(`Falco initialized with configuration files:`);
+    for (const f of loaded.files) logger.info(`   ${f}`);
+    for (const note of loaded.notes) logger.debug(note);
+
+    if (cli.listPlugins || cli.pluginInfo !== undefined) return printPlugins(ctx);
+    return await runRulesActions(ctx);
+  } catch (e) {
+    if (e instanceof FalcoCliError) {
+      io.stderr(`Error: ${e.message}\n`);
+      return EXIT_FAILURE;
+    }
+    io.stderr(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The typed view of a loaded configuration tree: every key the command acts on, with Falco's
+ * defaults and its validation rules. Keys it does not know are ignored.
+ */
+import { configErrors } from '../errors';
+import type { YamlMap } from './override';
+
+export const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'] as const;
+export type PriorityName = (typeof PRIORITIES)[number];
+
+export type EngineKind = 'modern_ebpf' | 'replay' | 'nodriver' | 'kmod' | 'ebpf' | 'gvisor';
+export type DropAction = 'ignore' | 'log' | 'alert' | 'exit';
+export type LogLevel = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
+
+export interface RuleSelection {
+  action: 'enable' | 'disable';
+  by: 'rule' | 'tag';
+  value: string;
+}
+
+export interface FalcoConfig {
+  rulesFiles: string[];
+  ruleSelections: RuleSelection[];
+  engineKind: EngineKind;
+  replayCaptureFile: string;
+  /** Minimum priority of rules to load: index into PRIORITIES (lower = more severe). */
+  minPriority: number;
+  jsonOutput: boolean;
+  jsonIncludeOutputProperty: boolean;
+  jsonIncludeTagsProperty: boolean;
+  jsonIncludeMessageProperty: boolean;
+  jsonIncludeOutputFieldsProperty: boolean;
+  timeFormatIso8601: boolean;
+  bufferedOutputs: boolean;
+  ruleMatching: 'first' | 'all';
+  stdout: { enabled: boolean };
+  file: { enabled: boolean; keepAlive: boolean; filename: string };
+  program: { enabled: boolean; keepAlive: boolean; program: string };
+  syslog: { enabled: boolean };
+  http: { enabled: boolean; url: string; userAgent: string };
+  logLevel: LogLevel;
+  logStderr: boolean;
+  logSyslog: boolean;
+  drops: { threshold: number; actions: DropAction[]; rate: number; maxBurst: number; simulateDrops: boolean };
+  baseSyscalls: { customSet: string[]; repair: boolean; all: boolean };
+  webserver: { enabled: boolean; listenPort: number; listenAddress: string; healthzEndpoint: string; prometheusMetricsEnabled: boolean };
+  metrics: { enabled: boolean; interval: string; outputRule: boolean; outputFile: string };
+  loadPlugins: string[];
+  plugins: { name: string; openParams: string; initConfig: unknown }[];
+  watchConfigFiles: boolean;
+  outputTimeoutMs: number;
+  /** `append_output` entries: extra output text/fields for rules matching source/tag/rule. */
+  appendOutput: YamlMap[];
+  capture: { enabled: boolean; pathPrefix: string; mode: string; defaultDurationMs: number };
+}
+
+function get(tree: YamlMap, path: string): unknown {
+  let cur: unknown = tree;
+  for (const k of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as YamlMap)[k];
+  }
+  return cur;
+}
+
+function bool(tree: YamlMap, path: string, dflt: boolean): boolean {
+  const v = get(tree, path);
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw configErrors.invalidValue(path, `Error reading config: ${path} must be a boolean, got ${JSON.stringify(v)}`);
+}
+
+function num(tree: YamlMap, path: string, dflt: number): number {
+  const v = get(tree, path);
+  if (v === undefined || v === null) return dflt;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n)) throw configErrors.invalidValue(path, `Error reading config: ${path} must be a number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function str(tree: YamlMap, path: string, dflt: string): string {
+  const v = get(tree, path);
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'object') throw configErrors.invalidValue(path, `Error reading config: ${path} must be a scalar`);
+  return String(v);
+}
+
+function strList(tree: YamlMap, path: string): string[] {
+  const v = get(tree, path);
+  if (v === undefined || v === null) return [];
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v)) throw configErrors.invalidValue(path, `Error reading config: ${path} must be a list`);
+  return v.filter((x) => x !== null && x !== undefined).map((x) => String(x));
+}
+
+/** Parses a priority name as Falco does: case-insensitive, `info` for `informational`. */
+export function parsePriority(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  const name = t === 'info' ? 'informational' : t;
+  const i = (PRIORITIES as readonly string[]).indexOf(name);
+  return i < 0 ? undefined : i;
+}
+
+function ruleSelections(tree: YamlMap): RuleSelection[] {
+  const raw = get(tree, 'rules');
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw configErrors.invalidValue('rules', 'Error reading config: rules must be a list of enable/disable entries');
+  const out: RuleSelection[] = [];
+  for (const entry of raw) {
+    if (entry === null || typeof entry !== 'object') continue;
+    for (const action of ['enable', 'disable'] as const) {
+      const sel = (entry as YamlMap)[action];
+      if (sel === undefined || sel === null || typeof sel !== 'object') continue;
+      for (const by of ['rule', 'tag'] as const) {
+        const value = (sel as YamlMap)[by];
+        if (value !== undefined && value !== null) out.push({ action, by, value: String(value) });
+      }
+    }
+  }
+  return out;
+}
+
+const ENGINE_KINDS: readonly EngineKind[] = ['modern_ebpf', 'replay', 'nodriver', 'kmod', 'ebpf', 'gvisor'];
+const LOG_LEVELS: readonly LogLevel[] = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
+
+function dropsConfig(tree: YamlMap): FalcoConfig['drops'] {
+  const threshold = num(tree, 'syscall_event_drops.threshold', 0.1);
+  if (threshold < 0 || threshold > 1) {
+    throw configErrors.invalidValue('syscall_event_drops.threshold', 'syscall_event_drops.threshold must be a double in the range [0, 1]');
+  }
+  const names = get(tree, 'syscall_event_drops.actions') === undefined ? ['log', 'alert'] : strList(tree, 'syscall_event_drops.actions');
+  const actions: DropAction[] = [];
+  for (const a of names) {
+    const n = a.toLowerCase();
+    if (n !== 'ignore' && n !== 'log' && n !== 'alert' && n !== 'exit') {
+      throw configErrors.invalidValue('syscall_event_drops.actions', `Error reading config file: ${a} is not a valid syscall event drop action`);
+    }
+    actions.push(n);
+  }
+  if (actions.includes('ignore')) {
+    const other = actions.find((a) => a !== 'ignore');
+    if (other) {
+      throw configErrors.invalidValue('syscall_event_drops.actions', `syscall event drop action "${other}" does not make sense with the "ignore" action`);
+    }
+  }
+  return {
+    threshold,
+    actions,
+    rate: num(tree, 'syscall_event_drops.rate', 0.03333),
+    maxBurst: num(tree, 'syscall_event_drops.max_burst', 1),
+    simulateDrops: bool(tree, 'syscall_event_drops.simulate_drops', false),
+  };
+}
+
+export function interpretConfig(tree: YamlMap): FalcoConfig {
+  const rulesFiles = [...strList(tree, 'rules_files'), ...(get(tree, 'rules_files') === undefined ? strList(tree, 'rules_file') : [])];
+
+  const engineKind = str(tree, 'engine.kind', 'modern_ebpf') as EngineKind;
+  if (!ENGINE_KINDS.includes(engineKind)) {
+    throw configErrors.invalidValue('engine.kind', `Error reading config file: engine.kind "${engineKind}" is not one of ${ENGINE_KINDS.join(', ')}`);
+  }
+  const prioText = str(tree, 'priority', 'debug');
+  const minPriority = parsePriority(prioText);
+  if (minPriority === undefined) throw configErrors.invalidValue('priority', `Unknown priority "${prioText}"--must be one of emergency, alert, critical, error, warning, notice, informational, debug`);
+
+  const ruleMatching = str(tree, 'rule_matching', 'first');
+  if (ruleMatching !== 'first' && ruleMatching !== 'all') {
+    throw configErrors.invalidValue('rule_matching', `Unknown rule matching strategy "${ruleMatching}"--must be one of first, all`);
+  }
+  const logLevelText = str(tree, 'log_level', 'info').toLowerCase();
+  const logLevel = (logLevelText === 'informational' ? 'info' : logLevelText) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw configErrors.invalidValue('log_level', `Unknown log level "${logLevelText}"`);
+
+  const pluginsRaw = get(tree, 'plugins');
+  const plugins = Array.isArray(pluginsRaw)
+    ? pluginsRaw
+        .filter((p): p is YamlMap => p !== null && typeof p === 'object' && typeof (p as YamlMap)['name'] === 'string')
+        .map((p) => ({ name: String(p['name']), openParams: p['open_params'] === undefined ? '' : String(p['open_params']), initConfig: p['init_config'] }))
+    : [];
+  const appendRaw = get(tree, 'append_output');
+  const customSet = get(tree, 'base_syscalls.custom_set') === undefined ? [] : strList(tree, 'base_syscalls.custom_set');
+
+  return {
+    rulesFiles,
+    ruleSelections: ruleSelections(tree),
+    engineKind,
+    replayCaptureFile: str(tree, 'engine.replay.capture_file', ''),
+    minPriority,
+    jsonOutput: bool(tree, 'json_output', false),
+    jsonIncludeOutputProperty: bool(tree, 'json_include_output_property', true),
+    jsonIncludeTagsProperty: bool(tree, 'json_include_tags_property', true),
+    jsonIncludeMessageProperty: bool(tree, 'json_include_message_property', false),
+    jsonIncludeOutputFieldsProperty: bool(tree, 'json_include_output_fields_property', true),
+    timeFormatIso8601: bool(tree, 'time_format_iso_8601', false),
+    bufferedOutputs: bool(tree, 'buffered_outputs', false),
+    ruleMatching,
+    stdout: { enabled: bool(tree, 'stdout_output.enabled', true) },
+    file: {
+      enabled: bool(tree, 'file_output.enabled', false),
+      keepAlive: bool(tree, 'file_output.keep_alive', false),
+      filename: str(tree, 'file_output.filename', ''),
+    },
+    program: {
+      enabled: bool(tree, 'program_output.enabled', false),
+      keepAlive: bool(tree, 'program_output.keep_alive', false),
+      program: str(tree, 'program_output.program', ''),
+    },
+    syslog: { enabled: bool(tree, 'syslog_output.enabled', true) },
+    http: {
+      enabled: bool(tree, 'http_output.enabled', false),
+      url: str(tree, 'http_output.url', ''),
+      userAgent: str(tree, 'http_output.user_agent', 'falcosecurity/falco'),
+    },
+    logLevel,
+    logStderr: bool(tree, 'log_stderr', true),
+    logSyslog: bool(tree, 'log_syslog', true),
+    drops: dropsConfig(tree),
+    baseSyscalls: { customSet, repair: bool(tree, 'base_syscalls.repair', false), all: bool(tree, 'base_syscalls.all', false) },
+    webserver: {
+      enabled: bool(tree, 'webserver.enabled', false),
+      listenPort: num(tree, 'webserver.listen_port', 8765),
+      listenAddress: str(tree, 'webserver.listen_address', '0.0.0.0'),
+      healthzEndpoint: str(tree, 'webserver.k8s_healthz_endpoint', '/healthz'),
+      prometheusMetricsEnabled: bool(tree, 'webserver.prometheus_metrics_enabled', false),
+    },
+    metrics: {
+      enabled: bool(tree, 'metrics.enabled', false),
+      interval: str(tree, 'metrics.interval', '1h'),
+      outputRule: bool(tree, 'metrics.output_rule', true),
+      outputFile: str(tree, 'metrics.output_file', ''),
+    },
+    loadPlugins: strList(tree, 'load_plugins'),
+    plugins,
+    watchConfigFiles: bool(tree, 'watch_config_files', true),
+    outputTimeoutMs: num(tree, 'output_timeout', 2000),
+    appendOutput: Array.isArray(appendRaw) ? appendRaw.filter((e): e is YamlMap => e !== null && typeof e === 'object') : [],
+    capture: {
+      enabled: bool(tree, 'capture.enabled', false),
+      pathPrefix: str(tree, 'capture.path_prefix', '/tmp/falco'),
+      mode: str(tree, 'capture.mode', 'rules'),
+      defaultDurationMs: num(tree, 'capture.default_duration', 5000),
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { DEFAULT_CONFIG, falco } from './helpers';
+
+describe('the falco command: print-and-exit actions', () => {
+  it('prints help with Falco\'s usage line and flags', async () => {
+    const r = await falco(['-c', DEFAULT_CONFIG, '-h']);
+    expect(r.code).toBe(0);
+    for (const flag of ['Usage:', 'falco [OPTION...]', '--dry-run', '--list-events', '--plugin-info', '--page-size', '-V', '--validate']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  it('prints versions as text and as JSON', async () => {
+    const text = await falco(['-c', DEFAULT_CONFIG, '--version']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Falco version: \d+\.\d+\.\d+ .*\nLibs version: +0\.22\.1\nPlugin API: +3\.10\.0\nEngine: +0\.57\.0\nDriver:\n/);
+    const json = await falco(['-c', DEFAULT_CONFIG, '--version', '-o', 'json_output=true']);
+    expect(Object.keys(JSON.parse(json.stdout))).toEqual(
+      expect.arrayContaining(['falco_version', 'libs_version', 'plugin_api_version', 'engine_version', 'driver_api_version', 'driver_schema_version', 'default_driver_version']),
+    );
+  });
+
+  it('describes the built-in plugins the configuration loads', async () => {
+    const r = await falco(['-c', DEFAULT_CONFIG, '--list-plugins', '-o', 'load_plugins[0]=container']);
+    expect(r.stdout).toMatch(/^1 Plugins Loaded:\s+Name: container\s+Description: .*\s+Contact: .*\s+Version: .*\s+Capabilities:\s+- Field Extraction/);
+    const info = await falco(['-c', DEFAULT_CONFIG, '--plugin-info=container']);
+    expect(info.stdout).toMatch(/Init config schema type: JSON/);
+    const bad = await falco(['-c', DEFAULT_CONFIG, '--list-plugins', '-o', 'load_plugins[0]=nosuch']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Error: Cannot load plugin 'nosuch'/);
+  });
+
+  it('fails with exit code 1 and a message for bad command lines and configurations', async () => {
+    const unknown = await falco(['--no-such-flag']);
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.stderr).toContain("Error: unknown option '--no-such-flag'");
+    const noRules = await falco(['-c', '/dev/null']);
+    expect(noRules.code).toBe(1);
+    expect(noRules.stderr).toContain('You must specify at least one rules file');
+    const badValue = await falco(['-c', DEFAULT_CONFIG, '-o', 'rule_matching=test', '-r', 'x.yaml']);
+    expect(badValue.code).toBe(1);
+    expect(badValue.stderr).toContain('Unknown rule matching strategy "test"');
+  });
+
+  it('logs to stderr with ISO 8601 times when asked', async () => {
+    const r = await falco(['-c', '/dev/null', '-o', 'time_format_iso_8601=true', '-o', 'log_level=debug']);
+    expect(r.stderr).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000: Falco version/);
+    const quiet = await falco(['-c', '/dev/null', '-o', 'log_stderr=false']);
+    expect(quiet.stderr).not.toMatch(/Falco version/);
+  });
+});
