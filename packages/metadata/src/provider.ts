@@ -1,0 +1,80 @@
+// What a provider is: one module per runtime or orchestrator under `src/providers/`, each exporting
+// a definition made with `defineProvider`. The service creates the providers the configuration
+// enables and talks to them only through these interfaces.
+import type { ContainerInfo, ContainerRuntime, K8sMetadata, MesosMetadata } from './types';
+
+export type ProviderKind = 'container' | 'kubernetes' | 'mesos';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+export interface ProviderHealth {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly state: ConnectionState;
+  /** Milliseconds since the epoch when `state` last changed. */
+  readonly since: number;
+  /** Successful connections after the first one. */
+  readonly reconnects: number;
+  readonly lastError?: string;
+}
+
+/** Where container providers deliver what they learn without being asked. */
+export interface ContainerSink {
+  upsert(info: ContainerInfo): void;
+  /** The runtime reported the start (ns since the epoch), before any re-inspect finishes. */
+  started(id: string, startTs: bigint): void;
+  /** The container stopped; its record stays resolvable for a grace period. */
+  exited(id: string, at: number): void;
+  /** The container was destroyed; the record goes after the grace period. */
+  destroyed(id: string, at: number): void;
+}
+
+export interface ContainerProvider {
+  readonly name: string;
+  readonly runtime: ContainerRuntime;
+  start(sink: ContainerSink): void;
+  /** Inspect one container; `undefined` when this runtime does not know the id. Rejects when unreachable. */
+  fetch(id: string): Promise<ContainerInfo | undefined>;
+  health(): ProviderHealth;
+  close(): Promise<void>;
+}
+
+export interface KubernetesProvider {
+  readonly name: string;
+  start(): void;
+  /** Synchronous, cache-only. */
+  forContainer(containerId: string, identity?: ContainerInfo['pod']): K8sMetadata | undefined;
+  /** True once every informer has listed at least once. */
+  synced(): boolean;
+  health(): ProviderHealth;
+  close(): Promise<void>;
+}
+
+export interface MesosProvider {
+  readonly name: string;
+  start(): void;
+  /** Synchronous, cache-only. */
+  forContainer(containerId: string, info?: ContainerInfo): MesosMetadata | undefined;
+  health(): ProviderHealth;
+  close(): Promise<void>;
+}
+
+interface ProviderByKind {
+  container: ContainerProvider;
+  kubernetes: KubernetesProvider;
+  mesos: MesosProvider;
+}
+
+export interface ProviderDefinition<K extends ProviderKind = ProviderKind, O = unknown> {
+  readonly name: string;
+  readonly kind: K;
+  /** One sentence for the docs and `--support` output. */
+  readonly description: string;
+  /** Endpoints tried in order when the configuration names none. */
+  readonly defaultEndpoints: readonly string[];
+  create(options: O): ProviderByKind[K];
+}
+
+export function defineProvider<K extends ProviderKind, O>(definition: ProviderDefinition<K, O>): ProviderDefinition<K, O> {
+  return definition;
+}

@@ -1,0 +1,233 @@
+// Against a real Docker engine started for this file (see test/support/dockerd.ts).
+import Docker from 'dockerode';
+import { MetadataService, containerField, type ContainerInfo } from '../src';
+import { buildBusyboxImage, startDockerd, type DockerdEngine } from './support/dockerd';
+
+const IMAGE = 'falco-ts/busybox:test';
+jest.setTimeout(90000);
+
+let engine: DockerdEngine;
+let docker: Docker;
+let imageId: string;
+let service: MetadataService;
+
+beforeAll(async () => {
+  engine = await startDockerd();
+  imageId = await buildBusyboxImage(engine.socketPath, IMAGE);
+  docker = new Docker({ socketPath: engine.socketPath });
+  service = new MetadataService({
+    providers: { docker: { socketPath: engine.socketPath, backoff: { initialMs: 100, maxMs: 1000 } } },
+    retainExitedMs: 60000,
+  });
+  await until(() => service.health().status === 'ok', 10000);
+});
+
+afterAll(async () => {
+  await service?.close();
+  await engine?.stop();
+});
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function untilAsync(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function run(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sleep', '60'], ...options });
+  await c.start();
+  return c;
+}
+
+/** What the detector shows for a container, field by field. */
+function fields(info: ContainerInfo | undefined, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((n) => {
+    const m = /^([^[]+)\[(.*)\]$/.exec(n);
+    return [n, m ? containerField(info, m[1]!, m[2]) : containerField(info, n)];
+  }));
+}
+
+test('a plain container', async () => {
+  const before = BigInt(Date.now()) * 1_000_000n;
+  const c = await run({ name: 'plain' });
+  const info = await service.waitForContainer(c.id, 5000);
+  expect(fields(info, [
+    'container.id', 'container.full_id', 'container.name', 'container.image', 'container.image.repository',
+    'container.image.tag', 'container.image.id', 'container.type', 'container.privileged', 'container.mounts',
+    'container.host_network', 'container.host_pid', 'container.host_ipc', 'container.labels', 'container.healthcheck',
+  ])).toEqual({
+    'container.id': c.id.slice(0, 12),
+    'container.full_id': c.id,
+    'container.name': 'plain',
+    'container.image': IMAGE,
+    'container.image.repository': 'falco-ts/busybox',
+    'container.image.tag': 'test',
+    'container.image.id': imageId.replace('sha256:', ''),
+    'container.type': 'docker',
+    'container.privileged': false,
+    'container.mounts': null,
+    'container.host_network': false,
+    'container.host_pid': false,
+    'container.host_ipc': false,
+    'container.labels': null,
+    'container.healthcheck': null,
+  });
+  // The record taken on `create` gains its start time from the `start` event.
+  await until(() => containerField(service.lookupContainer(c.id), 'container.start_ts') !== null, 2000);
+  const startTs = containerField(service.lookupContainer(c.id), 'container.start_ts') as bigint;
+  expect(startTs).toBeGreaterThanOrEqual(before - 2_000_000_000n);
+  expect(startTs).toBeLessThanOrEqual(BigInt(Date.now()) * 1_000_000n);
+  // The short id resolves too: cgroup parsers and users both use it.
+  expect(service.lookupContainer(c.id.slice(0, 12))?.id).toBe(c.id);
+  await c.remove({ force: true });
+});
+
+test('a privileged container', async () => {
+  const c = await run({ name: 'priv', HostConfig: { Privileged: true } });
+  expect((await c.inspect()).State.Running).toBe(true);
+  const info = await service.waitForContainer(c.id, 5000);
+  expect(fields(info, ['container.privileged', 'container.name'])).toEqual({
+    'container.privileged': true,
+    'container.name': 'priv',
+  });
+  await c.remove({ force: true });
+});
+
+test('a container mounting /proc and /etc from the host', async () => {
+  const c = await run({ name: 'mounts', HostConfig: { Binds: ['/proc:/host/proc:ro', '/etc:/host/etc'] } });
+  const info = await service.waitForContainer(c.id, 5000);
+  expect(fields(info, [
+    'container.mount.dest[/proc*]', 'container.mount.dest[/etc]', 'container.mount.dest[/var/run/docker.sock]',
+    'container.mount.source[/host/proc]', 'container.mount.rdwr[/host/proc]', 'container.mount.rdwr[/host/etc]',
+    'container.mount.mode[/host/proc]', 'container.mount.propagation[/host/etc]', 'container.mount[/host/proc]',
+  ])).toEqual({
+    'container.mount.dest[/proc*]': '/host/proc',
+    'container.mount.dest[/etc]': '/host/etc',
+    'container.mount.dest[/var/run/docker.sock]': null,
+    'container.mount.source[/host/proc]': '/proc',
+    'container.mount.rdwr[/host/proc]': 'false',
+    'container.mount.rdwr[/host/etc]': 'true',
+    'container.mount.mode[/host/proc]': 'ro',
+    'container.mount.propagation[/host/etc]': 'rprivate',
+    'container.mount[/host/proc]': '/proc:/host/proc:ro:false:rprivate',
+  });
+  const all = String(containerField(info, 'container.mounts')).split(',').sort();
+  expect(all).toEqual(['/etc:/host/etc::true:rprivate', '/proc:/host/proc:ro:false:rprivate']);
+  await c.remove({ force: true });
+});
+
+test('a container with labels, a user, limits and a healthcheck', async () => {
+  const c = await run({
+    name: 'labelled',
+    User: '1000:1000',
+    Labels: { app: 'shop', 'io.kubernetes.pod.name': 'web-0', 'io.kubernetes.pod.namespace': 'prod', 'io.kubernetes.pod.uid': 'u-1' },
+    Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 1_000_000_000 },
+    HostConfig: { Memory: 64 * 1024 * 1024, NanoCpus: 500_000_000 },
+  });
+  const info = await service.waitForContainer(c.id, 5000);
+  expect(fields(info, [
+    'container.label[app]', 'container.label[missing]', 'container.labels', 'container.user',
+    'container.memory_limit', 'container.cpu_limit', 'container.healthcheck',
+  ])).toEqual({
+    'container.label[app]': 'shop',
+    'container.label[missing]': null,
+    'container.labels': 'app:shop, io.kubernetes.pod.name:web-0, io.kubernetes.pod.namespace:prod, io.kubernetes.pod.uid:u-1',
+    'container.user': '1000:1000',
+    'container.memory_limit': 64 * 1024 * 1024,
+    'container.cpu_limit': 0.5,
+    'container.healthcheck': 'CMD-SHELL true',
+  });
+  // The CRI labels are the fast path for k8s.* without any API server.
+  expect(service.k8sForContainer(c.id)?.podIdentity).toEqual({ name: 'web-0', namespace: 'prod', uid: 'u-1' });
+  await c.remove({ force: true });
+});
+
+test('a container that lives for 50 ms still has its metadata after it is gone', async () => {
+  const seen = new Set<string>();
+  const off = service.onContainer((i) => seen.add(i.id));
+  const c = await docker.createContainer({ Image: IMAGE, name: 'blink', Cmd: ['sleep', '0.05'], HostConfig: { AutoRemove: true } });
+  await c.start();
+  await c.wait().catch(() => undefined);
+  await until(() => seen.has(c.id), 5000);
+  off();
+  // Gone from the engine...
+  await untilAsync(async () => (await c.inspect().catch((e: { statusCode?: number }) => e.statusCode)) === 404, 5000);
+  // ...but the detector still resolves it, from the record taken on the create event.
+  const info = service.lookupContainer(c.id);
+  expect(fields(info, ['container.name', 'container.image', 'container.type'])).toEqual({
+    'container.name': 'blink',
+    'container.image': IMAGE,
+    'container.type': 'docker',
+  });
+});
+
+test('a miss starts one fetch; unknown ids time out and are counted', async () => {
+  const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sleep', '60'] });
+  // Not started: a lookup by id must still find it through inspect.
+  const before = service.counters();
+  const unknown = 'f'.repeat(64);
+  expect(service.lookupContainer(unknown)).toBeUndefined();
+  expect(await service.waitForContainer(unknown, 200)).toBeUndefined();
+  const after = service.counters();
+  expect(after.misses - before.misses).toBe(2);
+  expect(after.fetches - before.fetches).toBe(1);
+  expect(after.waitTimeouts - before.waitTimeouts).toBe(1);
+  expect(after.notFound - before.notFound).toBe(1);
+  expect((await service.waitForContainer(c.id, 5000))?.id).toBe(c.id);
+  await c.remove({ force: true });
+});
+
+test('a service started later finds existing containers without being asked', async () => {
+  const c = await run({ name: 'existing' });
+  const late = new MetadataService({ providers: { docker: { socketPath: engine.socketPath } } });
+  try {
+    await until(() => late.counters().cachedContainers > 0 && late.counters().pushed > 0, 10000);
+    await until(() => late.counters().cachedContainers >= 1, 5000);
+    const hit = late.lookupContainer(c.id);
+    expect(hit?.name).toBe('existing');
+    expect(late.counters().fetches).toBe(0);
+  } finally {
+    await late.close();
+    await c.remove({ force: true });
+  }
+});
+
+test('killing and restarting dockerd loses nothing once it is back', async () => {
+  const before = await run({ name: 'before-crash' });
+  await service.waitForContainer(before.id, 5000);
+  await engine.kill();
+  await until(() => service.health().status === 'degraded', 10000);
+  const down = service.health().providers[0]!;
+  expect(down.state).not.toBe('connected');
+  expect(down.lastError).toBeTruthy();
+  // What was known stays known while the runtime is down.
+  expect(service.lookupContainer(before.id)?.name).toBe('before-crash');
+
+  const delivered = new Set<string>();
+  const off = service.onContainer((i) => delivered.add(i.id));
+  await engine.restart();
+  // Created right after the engine is back, before anyone looks it up: the reconnect (event
+  // replay plus a full listing) must deliver it by itself.
+  const after = await docker.createContainer({ Image: IMAGE, name: 'after-crash', Cmd: ['sleep', '60'] });
+  await until(() => service.health().status === 'ok', 20000);
+  const healthy = service.health().providers[0]!;
+  expect(healthy.reconnects).toBeGreaterThanOrEqual(1);
+  const fetchesBefore = service.counters().fetches;
+  await until(() => delivered.has(after.id), 10000);
+  off();
+  expect(service.lookupContainer(after.id)?.name).toBe('after-crash');
+  expect(service.counters().fetches).toBe(fetchesBefore);
+  expect(service.lookupContainer(before.id)?.name).toBe('before-crash');
+  await after.remove({ force: true });
+  await before.remove({ force: true });
+});
