@@ -2,7 +2,6 @@
  * What `falco --version` reports. The libs, plugin API and engine numbers are the upstream
  * versions whose behaviour this implementation follows (Falco 0.42: libs 0.22.1, engine 0.57.0).
  */
-import { arch } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,7 +40,7 @@ export function versionInfo(): VersionInfo {
 
 export function versionText(v: VersionInfo = versionInfo()): string {
   return [
-    `Falco version: ${v.falco_version} (${arch()})`,
+    `Falco version: ${v.falco_version}`,
     `Libs version:  ${v.libs_version}`,
     `Plugin API:    ${v.plugin_api_version}`,
     `Engine:        ${v.engine_version_semver}`,
