@@ -69,3 +69,32 @@ export class CaptureWriteError extends Error {
     this.context = context;
   }
 }
+
+export type DriverErrorCode =
+  | 'ADDON_MISSING'
+  | 'NOT_PRIVILEGED'
+  | 'NO_BTF'
+  | 'BPF_LOAD_FAILED'
+  | 'SCHEMA_MISMATCH'
+  | 'RINGBUF_FAILED'
+  | 'BAD_OPTIONS'
+  | 'UNKNOWN_SYSCALL'
+  | 'CLOSED';
+
+/**
+ * The live driver could not start or was used wrongly. `shortMessage` says what failed; the full
+ * message adds the likely causes and what to do about them.
+ */
+export class DriverError extends Error {
+  override name = 'DriverError';
+  readonly code: DriverErrorCode;
+  readonly shortMessage: string;
+  readonly context: { readonly option?: string; readonly errno?: number; readonly detail?: string };
+
+  constructor(code: DriverErrorCode, shortMessage: string, context: DriverError['context'] = {}, hint = '') {
+    super(hint ? `${shortMessage}\n${hint}` : shortMessage);
+    this.code = code;
+    this.shortMessage = shortMessage;
+    this.context = context;
+  }
+}

@@ -1,0 +1,45 @@
+/* Includes and the small primitives every program uses: counters, syscall arguments. */
+#ifndef DRIVER_HELPERS_BASE_H
+#define DRIVER_HELPERS_BASE_H
+
+#include "../vmlinux/x86_64/vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "../maps/maps.h"
+#include "../shared/events_generated.h"
+
+/* Power-of-two bounds the verifier can see. */
+#define MAX_PATH_SIZE 4096
+#define MAX_PROC_ARG_SIZE 4096
+#define SAFE_PAYLOAD(x) ((x) & (MAX_RECORD_SIZE - 1))
+#define SAFE_TMP(x) ((x) & (AUXMAP_TMP_SIZE - 1))
+
+static __always_inline struct driver_counters *counters__get(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&counters_map, &zero);
+}
+
+static __always_inline void counters__count_read_failure(void)
+{
+	struct driver_counters *c = counters__get();
+	if (c)
+		c->read_failures++;
+}
+
+/* x86_64 syscall argument registers, in argument order. Valid at sys_exit too: entry saved them. */
+static __always_inline unsigned long syscall__arg(struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 0: return BPF_CORE_READ(regs, di);
+	case 1: return BPF_CORE_READ(regs, si);
+	case 2: return BPF_CORE_READ(regs, dx);
+	case 3: return BPF_CORE_READ(regs, r10);
+	case 4: return BPF_CORE_READ(regs, r8);
+	case 5: return BPF_CORE_READ(regs, r9);
+	default: return 0;
+	}
+}
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * Reading kernel state: paths from dentries, the current task's identity, the file behind an fd,
+ * the cgroup path. All reads go through CO-RE so the object runs on kernels other than the one
+ * vmlinux.h came from.
+ */
+#ifndef DRIVER_HELPERS_EXTRACT_H
+#define DRIVER_HELPERS_EXTRACT_H
+
+#include "store.h"
+
+#define MAX_PATH_COMPONENTS 48
+#define MAX_NAME_SIZE 256
+/* Paths are assembled backwards in aux->tmp[0, PATH_TMP_END]; the terminating NUL sits at the end. */
+#define PATH_TMP_END (AUXMAP_TMP_SIZE / 2 - 1)
+
+/* kernfs_node.parent was renamed __parent in 6.15; this flavour keeps older kernels working. */
+struct kernfs_node___legacy {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *extract__kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___legacy *)kn, parent);
+}
+
+/*
+ * Prepends "/name" in front of `pos` in aux->tmp; returns the new start, or -1 when the buffer is
+ * full (the path is then reported from the deepest components that fit).
+ */
+static __always_inline long extract__prepend_component(struct auxiliary_map *aux, long pos, const unsigned char *name, __u32 len)
+{
+	if (len == 0)
+		return pos;
+	if (len >= MAX_NAME_SIZE)
+		len = MAX_NAME_SIZE - 1;
+	if (pos < (long)len + 1)
+		return -1;
+	pos -= len;
+	bpf_probe_read_kernel(&aux->tmp[SAFE_TMP(pos) & (AUXMAP_TMP_SIZE / 2 - 1)], len & (MAX_NAME_SIZE - 1), name);
+	pos -= 1;
+	aux->tmp[SAFE_TMP(pos) & (AUXMAP_TMP_SIZE / 2 - 1)] = '/';
+	return pos;
+}
+
+/*
+ * Resolves a struct path to an absolute path as seen from the initial mount namespace, crossing
+ * mount points upwards, and stores it as one charbuf parameter.
+ */
+static __always_inline void extract__store_path(struct auxiliary_map *aux, struct path *path)
+{
+	struct dentry *dentry = BPF_CORE_READ(path, dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	long pos = PATH_TMP_END;
+	aux->tmp[PATH_TMP_END] = 0;
+
+	for (int i = 0; i < MAX_PATH_COMPONENTS; i++) {
+		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+		if (dentry == mnt_root || dentry == parent) {
+			if (mnt != mnt_parent) {
+				/* At the root of a mount: continue from where it is mounted. */
+				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+				mnt = mnt_parent;
+				mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+				vfsmnt = &mnt->mnt;
+				mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+				continue;
+			}
+			break;
+		}
+		struct qstr d_name = BPF_CORE_READ(dentry, d_name);
+		long next = extract__prepend_component(aux, pos, d_name.name, d_name.len);
+		if (next < 0)
+			break;
+		pos = next;
+		dentry = parent;
+	}
+	if (pos == PATH_TMP_END) {
+		pos -= 1;
+		aux->tmp[PATH_TMP_END - 1] = '/';
+	}
+	auxmap__store_tmp(aux, (__u32)pos, (__u32)(PATH_TMP_END + 1 - pos));
+}
+
+/* The cgroup v2 path of a task, from its kernfs node up to the hierarchy root. */
+static __always_inline long extract__cgroup_path_into_tmp(struct auxiliary_map *aux, struct task_struct *task)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	long pos = PATH_TMP_END;
+	aux->tmp[PATH_TMP_END] = 0;
+	for (int i = 0; i < MAX_PATH_COMPONENTS && kn; i++) {
+		struct kernfs_node *parent = extract__kernfs_parent(kn);
+		if (!parent)
+			break; /* the root node's name is not part of the path */
+		const char *name = BPF_CORE_READ(kn, name);
+		char first[MAX_NAME_SIZE];
+		long n = bpf_probe_read_kernel_str(first, sizeof(first), name);
+		if (n <= 1)
+			break;
+		long next = extract__prepend_component(aux, pos, (const unsigned char *)name, (__u32)(n - 1));
+		if (next < 0)
+			break;
+		pos = next;
+		kn = parent;
+	}
+	if (pos == PATH_TMP_END) {
+		pos -= 1;
+		aux->tmp[PATH_TMP_END - 1] = '/';
+	}
+	return pos;
+}
+
+/*
+ * The `cgroups` parameter: "subsys=path" strings back to back. On the unified hierarchy every
+ * controller shares the task's one cgroup, so the same path is reported under the controller names
+ * that container-id extraction looks at.
+ */
+static __always_inline void extract__store_cgroups(struct auxiliary_map *aux, struct task_struct *task)
+{
+	static const char names[4][8] = {"cpuset=", "cpu=", "memory=", "pids="};
+	static const __u32 name_lens[4] = {7, 4, 7, 5};
+	long start = extract__cgroup_path_into_tmp(aux, task);
+	__u32 path_len = (__u32)(PATH_TMP_END + 1 - start); /* includes the NUL */
+	if (path_len > 1024) {
+		auxmap__store_empty(aux);
+		return;
+	}
+	__u64 at = aux->payload_pos;
+	__u32 total = 0;
+	for (int i = 0; i < 4; i++) {
+		__u32 nl = name_lens[i] & 7;
+		bpf_probe_read_kernel(&aux->data[SAFE_PAYLOAD(at + total)], nl, names[i]);
+		total += nl;
+		bpf_probe_read_kernel(&aux->data[SAFE_PAYLOAD(at + total)], path_len & 1023,
+				      &aux->tmp[SAFE_TMP(start) & (AUXMAP_TMP_SIZE / 2 - 1)]);
+		total += path_len;
+	}
+	auxmap__push_length(aux, (__u16)total);
+}
+
+/* The open file behind `fd` in the current task, or NULL. */
+static __always_inline struct file *extract__file_from_fd(long fd)
+{
+	if (fd < 0)
+		return NULL;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned long)fd >= max_fds)
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+/* dev_t in the userspace (stat) encoding, which is what scap's `dev` parameters carry. */
+static __always_inline __u32 extract__encode_dev(__u32 kdev)
+{
+	__u32 major = kdev >> 20, minor = kdev & ((1U << 20) - 1);
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
+}
+
+static __always_inline void extract__dev_ino(struct file *file, __u32 *dev, __u64 *ino)
+{
+	*dev = 0;
+	*ino = 0;
+	if (!file)
+		return;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	*dev = extract__encode_dev(BPF_CORE_READ(inode, i_sb, s_dev));
+	*ino = BPF_CORE_READ(inode, i_ino);
+}
+
+/* A task's pid as seen from its own pid namespace (vpid/vtid). */
+static __always_inline __u32 extract__ns_pid(struct task_struct *task, bool group)
+{
+	struct pid *pid = group ? BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]) : BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	return BPF_CORE_READ(pid, numbers[level].nr);
+}
+
+#endif

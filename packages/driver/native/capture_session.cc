@@ -1,0 +1,266 @@
+#include "capture_session.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+
+#include "../bpf/shared/wire.h"
+#include "errors.h"
+#include "driver.skel.h"
+#include "syscall_programs.h"
+
+namespace driver {
+
+namespace {
+
+// libbpf's diagnostics (verifier log included) are kept so a load failure can say why.
+thread_local std::string g_libbpf_log;
+int CollectLibbpfLog(enum libbpf_print_level level, const char* format, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char line[1024];
+  int n = vsnprintf(line, sizeof(line), format, args);
+  g_libbpf_log += line;
+  if (g_libbpf_log.size() > 8192) g_libbpf_log.erase(0, g_libbpf_log.size() - 8192);
+  return n;
+}
+
+uint64_t ClockNs(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
+}
+
+std::string LoadErrorCode(int err) {
+  if (err == -EPERM || err == -EACCES) return "NOT_PRIVILEGED";
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "NO_BTF";
+  return "BPF_LOAD_FAILED";
+}
+
+uint64_t GetNumber(const Napi::Object& o, const char* key, uint64_t fallback) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? static_cast<uint64_t>(v.As<Napi::Number>().Int64Value()) : fallback;
+}
+
+std::vector<std::string> GetStrings(const Napi::Value& value) {
+  std::vector<std::string> out;
+  if (!value.IsArray()) return out;
+  Napi::Array array = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < array.Length(); i++) out.push_back(array.Get(i).ToString().Utf8Value());
+  return out;
+}
+
+}  // namespace
+
+Napi::Function CaptureSession::Define(Napi::Env env) {
+  return DefineClass(env, "CaptureSession",
+                     {InstanceMethod("buffers", &CaptureSession::Buffers),
+                      InstanceMethod("release", &CaptureSession::Release),
+                      InstanceMethod("stats", &CaptureSession::Stats),
+                      InstanceMethod("setSyscalls", &CaptureSession::SetSyscalls),
+                      InstanceMethod("supported", &CaptureSession::Supported),
+                      InstanceMethod("close", &CaptureSession::Close)});
+}
+
+// new CaptureSession(options, onBatch(slot, count, bytes))
+CaptureSession::CaptureSession(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CaptureSession>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+    throw MakeDriverError(env, "BAD_OPTIONS", "CaptureSession(options, onBatch) expects an object and a function", 0);
+  }
+  // The baton rule: copy every setting into plain C++ before any thread exists.
+  Napi::Object options = info[0].As<Napi::Object>();
+  settings_.ring_bytes = GetNumber(options, "bufferBytes", settings_.ring_bytes);
+  settings_.batch_bytes = GetNumber(options, "batchBytes", settings_.batch_bytes);
+  settings_.batch_slots = GetNumber(options, "batchSlots", settings_.batch_slots);
+  settings_.wakeup_bytes = GetNumber(options, "wakeupBytes", settings_.wakeup_bytes);
+  settings_.poll_ms = static_cast<int>(GetNumber(options, "pollMs", settings_.poll_ms));
+  settings_.syscalls = GetStrings(options.Get("syscalls"));
+  if (settings_.batch_bytes < 2 * MAX_RECORD_SIZE) settings_.batch_bytes = 2 * MAX_RECORD_SIZE;
+  if (settings_.batch_slots < 2) settings_.batch_slots = 2;
+
+  Load(env);
+  pool_ = std::make_unique<BatchPool>(settings_.batch_slots, settings_.batch_bytes);
+  BatchCallback callback = BatchCallback::New(env, info[1].As<Napi::Function>(), "falco-ts-driver-batches", 0, 1);
+  ConsumerSettings cs;
+  cs.ring_fd = bpf_map__fd(skel_->maps.ringbuf);
+  cs.poll_ms = settings_.poll_ms;
+  cs.flush_bytes = settings_.batch_bytes - MAX_RECORD_SIZE;
+  consumer_ = std::make_unique<Consumer>(cs, *pool_, callback);
+  int err = consumer_->Start();
+  if (err != 0) {
+    callback.Release();
+    Shutdown();
+    throw MakeDriverError(env, "RINGBUF_FAILED", "cannot set up the ring buffer consumer", err);
+  }
+  ApplySyscalls(settings_.syscalls);
+}
+
+CaptureSession::~CaptureSession() { Shutdown(); }
+
+void CaptureSession::Load(Napi::Env env) {
+  g_libbpf_log.clear();
+  libbpf_set_print(CollectLibbpfLog);
+  skel_ = driver_bpf__open();
+  if (skel_ == nullptr) {
+    int err = -errno;
+    throw MakeDriverError(env, LoadErrorCode(err), "cannot open the BPF object\n" + g_libbpf_log, err);
+  }
+  if (skel_->rodata->g_schema_version != DRIVER_SCHEMA_VERSION) {
+    Shutdown();
+    throw MakeDriverError(env, "SCHEMA_MISMATCH", "the BPF object was built from another wire header; rebuild the package", 0);
+  }
+  skel_->rodata->g_boot_time_ns = ClockNs(CLOCK_REALTIME) - ClockNs(CLOCK_BOOTTIME);
+  skel_->rodata->g_wakeup_bytes = settings_.wakeup_bytes;
+  bpf_map__set_max_entries(skel_->maps.ringbuf, static_cast<uint32_t>(settings_.ring_bytes));
+  int cpus = libbpf_num_possible_cpus();
+  bpf_map__set_max_entries(skel_->maps.auxiliary_maps, cpus > 0 ? cpus : 1);
+  // Per-syscall programs are only entered through the tail-call tables.
+  for (const auto& sc : kSyscallPrograms) {
+    for (std::string_view name : {sc.exit_prog, sc.enter_prog}) {
+      if (name.empty()) continue;
+      bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, std::string(name).c_str());
+      if (prog != nullptr) bpf_program__set_autoattach(prog, false);
+    }
+  }
+  int err = driver_bpf__load(skel_);
+  if (err != 0) {
+    std::string log = g_libbpf_log;
+    Shutdown();
+    throw MakeDriverError(env, LoadErrorCode(err), "cannot load the BPF programs\n" + log, err);
+  }
+  int exit_table = bpf_map__fd(skel_->maps.syscall_exit_tail_table);
+  int enter_table = bpf_map__fd(skel_->maps.syscall_enter_tail_table);
+  for (const auto& sc : kSyscallPrograms) {
+    for (auto [table, name] : {std::pair{exit_table, sc.exit_prog}, std::pair{enter_table, sc.enter_prog}}) {
+      if (name.empty()) continue;
+      bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, std::string(name).c_str());
+      if (prog == nullptr) continue;
+      uint32_t key = static_cast<uint32_t>(sc.nr);
+      int fd = bpf_program__fd(prog);
+      if (bpf_map_update_elem(table, &key, &fd, BPF_ANY) != 0) {
+        int e = -errno;
+        Shutdown();
+        throw MakeDriverError(env, "BPF_LOAD_FAILED", "cannot fill the syscall tail-call tables", e);
+      }
+    }
+  }
+  err = driver_bpf__attach(skel_);
+  if (err != 0) {
+    std::string log = g_libbpf_log;
+    Shutdown();
+    throw MakeDriverError(env, LoadErrorCode(err), "cannot attach the BPF programs\n" + log, err);
+  }
+}
+
+// Writes the interest tables in the mapped .bss: takes effect on the next syscall, no reload.
+void CaptureSession::ApplySyscalls(const std::vector<std::string>& names) {
+  bool syscalls[SYSCALL_TABLE_SIZE] = {};
+  bool enters[SYSCALL_TABLE_SIZE] = {};
+  bool lifecycle[sizeof(skel_->bss->g_interesting_lifecycle)] = {};
+  for (const auto& name : names) {
+    for (const auto& sc : kSyscallPrograms)
+      if (sc.name == name && sc.nr >= 0 && sc.nr < SYSCALL_TABLE_SIZE) {
+        syscalls[sc.nr] = true;
+        enters[sc.nr] = !sc.enter_prog.empty();
+      }
+    for (const auto& lp : kLifecyclePrograms)
+      if (lp.name == name) lifecycle[lp.index] = true;
+  }
+  for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
+    skel_->bss->g_interesting_syscalls[i] = syscalls[i];
+    skel_->bss->g_interesting_enter[i] = enters[i];
+  }
+  for (size_t i = 0; i < sizeof(lifecycle); i++) skel_->bss->g_interesting_lifecycle[i] = lifecycle[i];
+}
+
+// buffers(): one external ArrayBuffer per batch slot, created once; each keeps the pool alive.
+Napi::Value CaptureSession::Buffers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env, pool_->size());
+  for (size_t i = 0; i < pool_->size(); i++) {
+    BatchSlot& slot = pool_->slot(static_cast<int>(i));
+    out.Set(i, Napi::ArrayBuffer::New(env, slot.data.get(), slot.capacity));
+  }
+  return out;
+}
+
+Napi::Value CaptureSession::Release(const Napi::CallbackInfo& info) {
+  if (info.Length() > 0 && info[0].IsNumber() && pool_) pool_->Release(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value CaptureSession::Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  driver_counters total{};
+  if (skel_ != nullptr) {
+    int cpus = libbpf_num_possible_cpus();
+    std::vector<driver_counters> per_cpu(cpus > 0 ? cpus : 1);
+    uint32_t zero = 0;
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.counters_map), &zero, per_cpu.data()) == 0) {
+      for (const auto& c : per_cpu) {
+        total.events += c.events;
+        total.drops_buffer_full += c.drops_buffer_full;
+        total.drops_too_large += c.drops_too_large;
+        total.drops_tail_call += c.drops_tail_call;
+        total.read_failures += c.read_failures;
+      }
+    }
+  }
+  auto num = [&](const char* key, uint64_t v) { out.Set(key, Napi::Number::New(env, static_cast<double>(v))); };
+  num("kernelEvents", total.events);
+  num("dropsBufferFull", total.drops_buffer_full);
+  num("dropsTooLarge", total.drops_too_large);
+  num("dropsTailCall", total.drops_tail_call);
+  num("readFailures", total.read_failures);
+  if (consumer_) {
+    const ConsumerStats& cs = consumer_->stats();
+    num("deliveredEvents", cs.events);
+    num("deliveredBatches", cs.batches);
+    num("deliveredBytes", cs.bytes);
+    num("consumerCpuNs", cs.cpu_ns);
+    num("consumerStalledMs", cs.stalled_ms);
+    num("pollErrors", cs.poll_errors);
+  }
+  return out;
+}
+
+Napi::Value CaptureSession::SetSyscalls(const Napi::CallbackInfo& info) {
+  if (skel_ != nullptr && info.Length() > 0) ApplySyscalls(GetStrings(info[0]));
+  return info.Env().Undefined();
+}
+
+// supported(): the names this build can switch on.
+Napi::Value CaptureSession::Supported(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const auto& sc : kSyscallPrograms) out.Set(i++, Napi::String::New(env, std::string(sc.name)));
+  for (const auto& lp : kLifecyclePrograms) out.Set(i++, Napi::String::New(env, std::string(lp.name)));
+  return out;
+}
+
+Napi::Value CaptureSession::Close(const Napi::CallbackInfo& info) {
+  Shutdown();
+  return info.Env().Undefined();
+}
+
+void CaptureSession::Shutdown() {
+  if (consumer_) {
+    consumer_->Stop();
+    consumer_.reset();
+  }
+  if (skel_ != nullptr) {
+    driver_bpf__destroy(skel_);
+    skel_ = nullptr;
+  }
+  closed_ = true;
+}
+
+}  // namespace driver

@@ -1,0 +1,52 @@
+// One live capture: opens, sizes, loads and attaches the BPF object, owns the batch pool and the
+// consumer thread, and exposes stats and the run-time syscall switch to JavaScript.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "batch_pool.h"
+#include "consumer.h"
+
+struct driver_bpf;
+
+namespace driver {
+
+struct SessionSettings {
+  uint64_t ring_bytes = 8u << 20;
+  size_t batch_bytes = 1u << 20;
+  size_t batch_slots = 4;
+  uint64_t wakeup_bytes = 256u << 10;
+  int poll_ms = 10;
+  std::vector<std::string> syscalls;
+};
+
+class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit CaptureSession(const Napi::CallbackInfo& info);
+  ~CaptureSession() override;
+
+ private:
+  Napi::Value Buffers(const Napi::CallbackInfo& info);
+  Napi::Value Release(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
+  Napi::Value SetSyscalls(const Napi::CallbackInfo& info);
+  Napi::Value Supported(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  void Load(Napi::Env env);
+  void ApplySyscalls(const std::vector<std::string>& names);
+  void Shutdown();
+
+  SessionSettings settings_;
+  driver_bpf* skel_ = nullptr;
+  std::unique_ptr<BatchPool> pool_;
+  std::unique_ptr<Consumer> consumer_;
+  bool closed_ = false;
+};
+
+}  // namespace driver

@@ -1,0 +1,34 @@
+// Which BPF programs serve which syscall: the one place the addon learns syscall numbers
+// (from the host's <sys/syscall.h>, x86_64) and the program names in the BPF object.
+#pragma once
+
+#include <sys/syscall.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace driver {
+
+struct SyscallProgram {
+  std::string_view name;       // syscall name as rules and the event table spell it
+  int32_t nr;                  // x86_64 syscall number
+  std::string_view exit_prog;  // tail-called from the sys_exit dispatcher
+  std::string_view enter_prog; // attached to syscalls/sys_enter_<name>, or empty
+};
+
+inline constexpr SyscallProgram kSyscallPrograms[] = {
+    {"openat", SYS_openat, "openat_x", "openat_e"},
+};
+
+// Process lifecycle tracepoints, switched with the same name list as syscalls.
+struct LifecycleProgram {
+  std::string_view name;
+  int index;  // enum lifecycle_tp in bpf/maps/maps.h
+  std::string_view prog;
+};
+
+inline constexpr LifecycleProgram kLifecyclePrograms[] = {
+    {"sched_process_exit", 0, "sched_process_exit"},
+};
+
+}  // namespace driver

@@ -1,0 +1,2 @@
+export { openCapture, LiveCapture } from './capture';
+export type { CaptureOptions, LiveCaptureStats } from './capture';

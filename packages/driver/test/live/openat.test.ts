@@ -1,0 +1,52 @@
+/**
+ * The live spine: a child's openat of /etc/shadow reaches JavaScript as the enter event (the path
+ * as passed, before the kernel acts) and the exit event (fd, path, flags, dev/ino).
+ */
+import { EVENT_TABLE } from '../../src';
+import { openCapture, type LiveCapture } from '../../src/live';
+import { collect, cstr, i64, isRoot, run, u32 } from './helpers';
+
+const live = isRoot ? describe : describe.skip;
+
+live('live openat', () => {
+  let capture: LiveCapture;
+  beforeAll(async () => {
+    capture = await openCapture({ syscalls: ['openat'] });
+  });
+  afterAll(() => capture?.close());
+
+  it('delivers the enter and exit events of `cat /etc/shadow` with its tid and the path', async () => {
+    const child = run('cat', ['/etc/shadow']);
+    let pid = -1;
+    void child.then((r) => (pid = r.pid));
+    const events = await collect(
+      capture,
+      (v) => v.name === 'openat' && v.nparams > 2,
+      (evs) => pid > 0 && evs.filter((e) => e.tid === pid && cstr(e.params[e.dir === '>' ? 1 : 2]) === '/etc/shadow').length >= 2,
+    );
+    const mine = events.filter((e) => e.tid === pid);
+    const enter = mine.find((e) => e.dir === '>' && cstr(e.params[1]) === '/etc/shadow');
+    const exit = mine.find((e) => e.dir === '<' && cstr(e.params[2]) === '/etc/shadow');
+    expect(enter).toBeDefined();
+    expect(exit).toBeDefined();
+    expect(EVENT_TABLE[enter!.type]!.name).toBe('openat');
+    expect(enter!.params).toHaveLength(4);
+    expect(exit!.params).toHaveLength(7);
+    expect(i64(exit!.params[0])).toBeGreaterThanOrEqual(0n); // fd: root can read it
+    expect(i64(exit!.params[1])).toBe(-100n); // AT_FDCWD
+    expect(u32(exit!.params[3]) & 3).toBe(1); // PPM_O_RDONLY
+    expect(u32(exit!.params[5])).toBeGreaterThan(0); // dev
+    expect(i64(exit!.params[6])).toBeGreaterThan(0n); // ino
+    expect(exit!.ts).toBeGreaterThanOrEqual(enter!.ts);
+    // Timestamps are wall-clock ns: within a minute of now.
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    expect(nowNs - exit!.ts < 60_000_000_000n && exit!.ts - nowNs < 60_000_000_000n).toBe(true);
+  });
+});
+
+const unprivileged = isRoot ? describe.skip : describe;
+unprivileged('live capture without privileges', () => {
+  it('fails with NOT_PRIVILEGED and says what to do', async () => {
+    await expect(openCapture({ syscalls: ['openat'] })).rejects.toMatchObject({ name: 'DriverError', code: 'NOT_PRIVILEGED' });
+  });
+});
