@@ -1,0 +1,42 @@
+/** `file_output`: appends alerts to a file; re-opened on SIGHUP so log rotation works. */
+import type { FileHandle } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
+import { formatAlert } from '../format';
+import { defineSink } from '../sink';
+
+export const fileSink = defineSink({
+  name: 'file',
+  section: 'file_output',
+  summary: 'Appends each alert as one line to a file.',
+  spoolable: false,
+  configSchema: {
+    enabled: { type: 'boolean', default: false, doc: 'Append alerts to `filename`.' },
+    keep_alive: {
+      type: 'boolean',
+      default: false,
+      doc: 'Keep the file open between alerts (re-opened on SIGHUP) instead of opening and closing it for each alert.',
+    },
+    filename: { type: 'string', default: './events.txt', doc: 'The file alerts are appended to; created when missing.' },
+  },
+  create(config, ctx) {
+    let handle: FileHandle | undefined;
+    const closeHandle = async (): Promise<void> => {
+      const h = handle;
+      handle = undefined;
+      await h?.close();
+    };
+    return {
+      async send(alert) {
+        const line = `${formatAlert(alert, ctx.format)}\n`;
+        if (!config.keep_alive) {
+          await appendFile(config.filename, line);
+          return;
+        }
+        handle ??= await open(config.filename, 'a');
+        await handle.write(line);
+      },
+      reopen: closeHandle,
+      close: closeHandle,
+    };
+  },
+});
