@@ -5,6 +5,7 @@
  * stderr and exit code 1, never as a crash.
  */
 import { existsSync } from 'node:fs';
+import { printEvents, printFields } from './actions/list';
 import { pageSizeText } from './actions/page-size';
 import { printPlugins } from './actions/plugins';
 import { printVersion } from './actions/version';
@@ -66,6 +67,8 @@ export async function runFalco(argv: readonly string[], io: CliIo = processIo())
     for (const note of loaded.notes) logger.debug(note);
 
     if (cli.listPlugins || cli.pluginInfo !== undefined) return printPlugins(ctx);
+    if (cli.listFields !== undefined) return printFields(ctx);
+    if (cli.listEvents) return printEvents(ctx);
     return await runRulesActions(ctx);
   } catch (e) {
     if (e instanceof FalcoCliError) {
