@@ -1,0 +1,106 @@
+/**
+ * `parse(text)`: condition text → AST, or a FilterSyntaxError naming line:column, the offending
+ * text and what was expected.
+ */
+import { ohm, type FailedMatchResult, type MatchResult, type OhmNode } from './grammar/ohm';
+import type { Ast } from './ast';
+import type { FilterSyntaxError } from './errors';
+import { errors } from './errors';
+import { FILTER_GRAMMAR_SOURCE } from './grammar/generated/filter-grammar';
+import { createToAst, LineMap, SemanticSyntaxError, type ToAstContext } from './semantics/to-ast';
+
+export interface ParseOptions {
+  /** libsinsp's recursion limit (default 100). */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_DEPTH = 100;
+
+const grammar = ohm.grammar(FILTER_GRAMMAR_SOURCE);
+let context: ToAstContext = { lines: new LineMap(''), maxDepth: DEFAULT_MAX_DEPTH };
+const semantics = createToAst(grammar, () => context);
+
+/**
+ * Rules that correspond to one recursive call in libsinsp's parser; their nesting is what its
+ * depth guard counts.
+ */
+const DEPTH_RULES = new Set([
+  'orExpr', 'andExpr', 'notExpr', 'embedded', 'check', 'condition', 'numRhs', 'strRhs', 'listRhs',
+  'transformerOrVal', 'transformerCall', 'fieldRef',
+]);
+
+export function parse(text: string, options: ParseOptions = {}): Ast {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (text.length === 0) throw errors.empty(text);
+  const lines = new LineMap(text);
+  let match: MatchResult;
+  try {
+    match = grammar.match(text, 'filter');
+  } catch (e) {
+    // Pathological nesting overflows the matcher's stack long before any real condition would.
+    if (e instanceof RangeError) throw errors.depth(maxDepth, lines.position(0), text);
+    throw e;
+  }
+  if (match.failed()) throw syntaxError(match, text, lines);
+  const cst = semantics(match) as unknown as OhmNode & Record<string, () => unknown>;
+  checkDepth(cst, text, lines, maxDepth);
+  const previous = context;
+  context = { lines, maxDepth };
+  try {
+    return cst['ast']() as Ast;
+  } catch (e) {
+    if (e instanceof SemanticSyntaxError) {
+      const at = lines.position(e.offset);
+      throw e.kind === 'escape' ? errors.badEscape(e.reason, at, text) : errors.depth(maxDepth, at, text);
+    }
+    throw e;
+  } finally {
+    context = previous;
+  }
+}
+
+function checkDepth(root: OhmNode, text: string, lines: LineMap, maxDepth: number): void {
+  // Iterative walk: the depth being checked is exactly what must not overflow our own stack.
+  const stack: [OhmNode, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    const here = DEPTH_RULES.has(node.ctorName) ? depth + 1 : depth;
+    if (here >= maxDepth) throw errors.depth(maxDepth, lines.position(node.source.startIdx), text);
+    for (const child of node.children) stack.push([child, here]);
+  }
+}
+
+const OPERATORS_TEXT =
+  "'exists', '<=', '<', '>=', '>', '==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', " +
+  "'bcontains', 'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', 'pmatch'";
+
+/** Present on failed matches at run time, though not in ohm's declarations. */
+interface Failure {
+  getText(): string;
+}
+
+function syntaxError(match: FailedMatchResult, text: string, lines: LineMap): FilterSyntaxError {
+  const offset = match.getRightmostFailurePosition();
+  const failures = (match as FailedMatchResult & { getRightmostFailures(): Failure[] }).getRightmostFailures();
+  const expected = [...new Set(failures.map((f) => f.getText()))];
+  const position = lines.position(offset);
+  return errors.syntax(describe(expected, text, offset), position, text, expected);
+}
+
+/** Words the failure in libsinsp's terms where the expected set identifies the construct. */
+function describe(expected: readonly string[], text: string, offset: number): string {
+  const has = (s: string): boolean => expected.includes(s);
+  const found = offset < text.length ? `'${text.slice(offset, offset + 20).split(/[\s]/)[0] || text[offset]}'` : 'end of input';
+  if (has('an operator')) return `expected a valid check operator: one of ${OPERATORS_TEXT}`;
+  if (has('"(" or "not("') || (has('an identifier') && has('a field'))) {
+    return "expected a '(' token, a field check, or an identifier";
+  }
+  if (has('end of input') && (has('"or"') || has('"and"'))) {
+    return `unexpected token ${found}, expecting 'or', 'and'`;
+  }
+  if (has('")"')) return `expected a ')' token, found ${found}`;
+  if (has('"]"')) return "expected a ']' token";
+  if (has('a field argument')) return 'expected a valid field argument: a quoted string or a bare string';
+  const list = expected.map((e) => e.replace(/^"(.*)"$/, "'$1'")).join(', ');
+  return `expected ${list || 'something else'}, found ${found}`;
+}
