@@ -1,0 +1,102 @@
+/**
+ * The embedded web server: `/healthz` (the configured `k8s_healthz_endpoint`) answers 200 when the
+ * detector is healthy and 503 with the failing checks otherwise; `/versions` the version JSON;
+ * `/metrics` the Prometheus metrics when `prometheus_metrics_enabled`; and, when a Kubernetes audit
+ * consumer is attached, the audit webhook (`POST /k8s-audit`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { metricsRequestHandler, type FalcoMetrics } from '@falco-ts/outputs';
+import { versionInfo } from './version';
+
+export interface HealthCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface WebServerOptions {
+  listenAddress: string;
+  listenPort: number;
+  healthzEndpoint: string;
+  /** Current health checks; the server is healthy when all pass. */
+  health: () => HealthCheck[];
+  metrics?: FalcoMetrics;
+  /** Receives audit event bodies posted to `/k8s-audit`; resolves to an error text or undefined. */
+  k8sAudit?: (body: string) => string | undefined;
+  /** Largest accepted webhook body. */
+  maxBodyBytes?: number;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(`${JSON.stringify(body)}\n`);
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (b: Buffer) => {
+      size += b.length;
+      if (size > max) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      parts.push(b);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export class WebServer {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static start(opts: WebServerOptions): Promise<WebServer> {
+    const metricsHandler = opts.metrics ? metricsRequestHandler(opts.metrics) : undefined;
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === opts.healthzEndpoint) {
+        const checks = opts.health();
+        const ok = checks.every((c) => c.ok);
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unhealthy', checks });
+      } else if (req.method === 'GET' && path === '/versions') {
+        sendJson(res, 200, versionInfo());
+      } else if (req.method === 'GET' && path === '/metrics' && metricsHandler) {
+        metricsHandler(req, res);
+      } else if (req.method === 'POST' && path === '/k8s-audit' && opts.k8sAudit) {
+        const consume = opts.k8sAudit;
+        readBody(req, opts.maxBodyBytes ?? 8 << 20).then(
+          (body) => {
+            if (body === undefined) return sendJson(res, 413, { error: 'request body too large' });
+            const err = consume(body);
+            if (err) sendJson(res, 400, { error: err });
+            else sendJson(res, 200, { status: 'ok' });
+          },
+          (e: Error) => sendJson(res, 400, { error: e.message }),
+        );
+      } else {
+        sendJson(res, 404, { error: `no such endpoint: ${req.method ?? ''} ${path ?? ''}` });
+      }
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.listenPort, opts.listenAddress, () => {
+        server.off('error', reject);
+        resolve(new WebServer(server, (server.address() as AddressInfo).port));
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+}
