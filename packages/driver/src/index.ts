@@ -13,7 +13,14 @@ export {
   PPM_AF,
 } from './view/decode';
 export type { ParamValue, SockAddr, SockTuple, FdListEntry, DynValue, IpNet } from './view/decode';
-export { renderArgs, renderParam, renderValue, paramName, bufferText } from './view/render';
+export { renderArgs, renderParam, renderValue, paramName, bufferText, eventTypeName } from './view/render';
 export type { RenderOptions } from './view/render';
 export { BatchBuilder, encode } from './batch-builder';
 export type { EventSpec } from './batch-builder';
+export { ScapReader, openScap, readScapBuffer } from './scap/reader';
+export type { ReadOptions, ScapContents } from './scap/reader';
+export { ScapParser, CaptureStats } from './scap/parser';
+export type { ParserOptions } from './scap/parser';
+export { BLOCK, blockName } from './scap/blocks';
+export { FD_TYPE } from './scap/state';
+export type { InitialState, SectionHeader, MachineInfo, ThreadInfo, FdInfo, UserInfo, GroupInfo, InterfaceInfo } from './scap/state';

@@ -167,3 +167,15 @@ export function renderArgs(view: EventView, opts: RenderOptions = {}): string {
   }
   return s;
 }
+
+/**
+ * The event's type name as sysdig shows it: the schema name, except for the generic syscall event,
+ * which is named after the syscall it carries (`<unknown>` when the code is unknown).
+ */
+export function eventTypeName(view: EventView): string {
+  const t = view.type;
+  if (t > 1) return EVENT_TABLE[t]?.name ?? '<unknown>';
+  if (view.nparams < 1 || view.paramLength(0) !== 2) return '<unknown>';
+  const id = view.int(0, false);
+  return id > 0 && PPM_SC_NAMES[id] ? PPM_SC_NAMES[id]! : '<unknown>';
+}

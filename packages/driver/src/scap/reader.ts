@@ -1,0 +1,147 @@
+/**
+ * Reading scap captures from files (streaming, gzip or plain, constant memory) or from buffers.
+ * Both go through `ScapParser`; the file reader pulls decompressed chunks only as batches are
+ * consumed, so memory stays bounded by one chunk, one block and the batches not yet handed out.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { EventBatch } from '../batch';
+import { CaptureFormatError } from '../errors';
+import { ScapParser, type CaptureStats, type ParserOptions } from './parser';
+import type { InitialState } from './state';
+
+export type ReadOptions = ParserOptions;
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/** An open capture: the initial state is available at once, events through `batches()`. */
+export class ScapReader {
+  private done = false;
+
+  private constructor(
+    private readonly parser: ScapParser,
+    private readonly queue: EventBatch[],
+    private readonly chunks: AsyncIterator<Uint8Array>,
+    private readonly stream: Readable,
+    /** Whether the file is gzip-compressed. */
+    readonly compressed: boolean,
+    private readonly path: string,
+  ) {}
+
+  /** Open a capture and read its metadata blocks (everything before the first event). */
+  static async open(path: string, opts: ReadOptions = {}): Promise<ScapReader> {
+    const options = { file: path, ...opts };
+    let head: Uint8Array;
+    const fh = await open(path, 'r').catch((e: Error) => {
+      throw new CaptureFormatError('SCAP_IO', `cannot open: ${e.message}`, { file: path, offset: 0, block: 'header', blockOffset: 0 });
+    });
+    try {
+      const b = new Uint8Array(2);
+      const { bytesRead } = await fh.read(b, 0, 2, 0);
+      head = b.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+    const compressed = isGzip(head);
+    const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+    let stream: Readable = file;
+    if (compressed) {
+      const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+      file.on('error', (e) => gunzip.destroy(e));
+      stream = file.pipe(gunzip);
+    }
+    const queue: EventBatch[] = [];
+    const parser = new ScapParser((batch) => queue.push(batch), options);
+    const reader = new ScapReader(parser, queue, stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>, stream, compressed, path);
+    while (!parser.sawEvents && !reader.done) await reader.pull();
+    return reader;
+  }
+
+  /** Processes, threads with fds, users and groups, interfaces, machine info. */
+  get state(): InitialState {
+    return this.parser.state;
+  }
+
+  get stats(): CaptureStats {
+    return this.parser.stats;
+  }
+
+  private async pull(): Promise<void> {
+    let r: IteratorResult<Uint8Array>;
+    try {
+      r = await this.chunks.next();
+    } catch (e) {
+      this.done = true;
+      const err = e as NodeJS.ErrnoException;
+      const code = err.code?.startsWith('Z_') ? 'SCAP_GZIP' : 'SCAP_IO';
+      throw new CaptureFormatError(code, `${code === 'SCAP_GZIP' ? 'gzip stream' : 'read'} failed: ${err.message}`, {
+        file: this.path,
+        offset: this.parser.stats.bytes,
+        block: 'stream',
+        blockOffset: this.parser.stats.bytes,
+      });
+    }
+    if (r.done) {
+      this.done = true;
+      this.parser.finish();
+      return;
+    }
+    this.parser.push(r.value);
+  }
+
+  /** The events, converted to the modern layout, in batches. */
+  async *batches(): AsyncGenerator<EventBatch> {
+    try {
+      for (;;) {
+        while (this.queue.length > 0) yield this.queue.shift()!;
+        if (this.done) return;
+        await this.pull();
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.done = true;
+    this.stream.destroy();
+  }
+}
+
+/** Open a capture file. */
+export function openScap(path: string, opts: ReadOptions = {}): Promise<ScapReader> {
+  return ScapReader.open(path, opts);
+}
+
+export interface ScapContents {
+  state: InitialState;
+  stats: CaptureStats;
+  batches: EventBatch[];
+  compressed: boolean;
+}
+
+/**
+ * Read a whole capture held in memory (gzip or plain). Decompression is capped at
+ * `maxDecompressedBytes` (default 1 GiB) so a hostile input cannot exhaust memory.
+ */
+export function readScapBuffer(bytes: Uint8Array, opts: ReadOptions & { maxDecompressedBytes?: number } = {}): ScapContents {
+  const compressed = isGzip(bytes);
+  let data = bytes;
+  if (compressed) {
+    try {
+      const out = gunzipSync(bytes, { maxOutputLength: opts.maxDecompressedBytes ?? 1 << 30 });
+      data = new Uint8Array(out.buffer, out.byteOffset, out.length);
+    } catch (e) {
+      throw new CaptureFormatError('SCAP_GZIP', `gzip stream failed: ${(e as Error).message}`, { file: opts.file, offset: 0, block: 'stream', blockOffset: 0 });
+    }
+  }
+  const batches: EventBatch[] = [];
+  const parser = new ScapParser((b) => batches.push(b), opts);
+  parser.push(data);
+  parser.finish();
+  return { state: parser.state, stats: parser.stats, batches, compressed };
+}
