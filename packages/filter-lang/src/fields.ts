@@ -59,11 +59,34 @@ export interface FieldDefinition<E = unknown> {
   operators?: readonly (BinaryOperator | UnaryOperator)[];
   description?: string;
   extract: FieldExtractor<E>;
+  /**
+   * A field that decides checks itself instead of extract-and-compare (libsinsp has such checks,
+   * e.g. `evt.around`): given the check as written, returns the per-event test. Operator and type
+   * compatibility are still checked; values arrive unparsed (unescaped strings).
+   */
+  customCheck?: (check: CustomCheck) => (event: E) => boolean;
+}
+
+export interface CustomCheck {
+  operator: BinaryOperator | UnaryOperator;
+  modifier?: 'oneof' | 'anyof' | 'allof';
+  /** The right-hand values (one for a plain value, several for a list). */
+  values: readonly string[];
+  arg: string | undefined;
 }
 
 export interface FieldRegistry<E = unknown> {
-  /** The definition for `name`, or undefined when there is no such field. */
+  /**
+   * The definition for `name`, or undefined when there is no such field. Names may carry a dotted
+   * argument (`evt.arg.fd`): a registry that supports those returns a definition whose extractor
+   * already knows the argument.
+   */
   get(name: string): FieldDefinition<E> | undefined;
+  /**
+   * Optional: resolves a name with its bracket argument and explains a refusal (`field 'x'
+   * requires an argument`). When present it is used instead of `get` plus the `arg` rule.
+   */
+  resolve?(name: string, arg: string | undefined): FieldDefinition<E> | { error: string } | undefined;
 }
 
 /** A registry over a list of definitions; later entries replace earlier ones with the same name. */
@@ -94,6 +117,13 @@ export function chainRegistries<E>(...registries: FieldRegistry<E>[]): FieldRegi
     get(name: string): FieldDefinition<E> | undefined {
       for (const r of registries) {
         const d = r.get(name);
+        if (d) return d;
+      }
+      return undefined;
+    },
+    resolve(name: string, arg: string | undefined): FieldDefinition<E> | { error: string } | undefined {
+      for (const r of registries) {
+        const d = r.resolve ? r.resolve(name, arg) : r.get(name);
         if (d) return d;
       }
       return undefined;

@@ -52,6 +52,7 @@ export {
   IPNET_TYPES,
 } from './fields';
 export type {
+  CustomCheck,
   FieldArgRule,
   FieldDefinition,
   FieldExtractor,

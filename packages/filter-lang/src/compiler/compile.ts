@@ -116,6 +116,8 @@ class Codegen<E> {
   private unary(node: UnaryCheckNode): string {
     const operand = this.operand(node.left);
     this.checkOperator(node, operand, 'exists');
+    const custom = operand.field?.definition.customCheck;
+    if (custom) return `${this.slot(custom({ operator: 'exists', values: [], arg: operand.field?.arg }))}(e)`;
     return `(${this.extraction(operand)} !== undefined)`;
   }
 
@@ -153,6 +155,11 @@ class Codegen<E> {
 
     const cls = typeClass(operand.type);
     const values: ValueNode[] = right.type === NodeType.List ? right.items : [right];
+    const custom = operand.field?.definition.customCheck;
+    if (custom) {
+      const check = { operator: op, modifier: node.modifier, values: values.map((v) => v.value), arg: operand.field?.arg };
+      return `${this.slot(custom(check))}(e)`;
+    }
     if (right.type === NodeType.List && !LIST_OPERATORS.has(op) && !node.modifier) {
       this.failAt(node, 'FILTER_OPERATOR', `operator '${op}' does not take a list of values`);
     }

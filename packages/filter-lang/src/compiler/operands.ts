@@ -21,10 +21,16 @@ export interface Operand<E> {
 export type Fail = (node: FieldNode | TransformerNode | ValueNode, code: FilterCompileError['code'], reason: string) => never;
 
 export function resolveField<E>(node: FieldNode, registry: FieldRegistry<E>, fail: Fail): Operand<E> {
+  const arg = node.arg;
+  if (registry.resolve) {
+    const resolved = registry.resolve(node.name, arg);
+    if (!resolved) fail(node, 'FILTER_UNKNOWN_FIELD', `filter_check called with nonexistent field ${node.name}`);
+    if ('error' in resolved) fail(node, 'FILTER_FIELD_ARG', resolved.error);
+    return fieldOperand(node, resolved, arg);
+  }
   const definition = registry.get(node.name);
   if (!definition) fail(node, 'FILTER_UNKNOWN_FIELD', `filter_check called with nonexistent field ${node.name}`);
   const rule = definition.arg ?? { kind: 'none' };
-  const arg = node.arg;
   if (rule.kind === 'none' && arg !== undefined) {
     fail(node, 'FILTER_FIELD_ARG', `filter ${node.name} does not support arguments`);
   }
@@ -35,8 +41,12 @@ export function resolveField<E>(node: FieldNode, registry: FieldRegistry<E>, fai
     if (rule.form === 'index' && !/^[0-9]+$/.test(arg)) {
       fail(node, 'FILTER_FIELD_ARG', `filter ${node.name}: argument '${arg}' is not a valid index`);
     }
-    if (arg === '' ) fail(node, 'FILTER_FIELD_ARG', `filter ${node.name}: empty argument`);
+    if (arg === '') fail(node, 'FILTER_FIELD_ARG', `filter ${node.name}: empty argument`);
   }
+  return fieldOperand(node, definition, arg);
+}
+
+function fieldOperand<E>(node: FieldNode, definition: FieldDefinition<E>, arg: string | undefined): Operand<E> {
   const extract = definition.extract;
   return {
     type: definition.type,
