@@ -2,10 +2,11 @@
 // in docs/metadata.md (a test checks that too).
 import type { ProviderDefinition } from '../provider';
 import { dockerProvider } from './docker';
+import { kubernetesProvider } from './kubernetes';
 import { podmanProvider } from './podman';
 
 export const containerProviders: readonly ProviderDefinition<'container', object>[] = [dockerProvider, podmanProvider] as const;
-export const kubernetesProviders: readonly ProviderDefinition<'kubernetes', object>[] = [];
+export const kubernetesProviders: readonly ProviderDefinition<'kubernetes', object>[] = [kubernetesProvider];
 export const mesosProviders: readonly ProviderDefinition<'mesos', object>[] = [];
 
 export const allProviders: readonly ProviderDefinition[] = [...containerProviders, ...kubernetesProviders, ...mesosProviders];
