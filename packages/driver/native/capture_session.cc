@@ -13,6 +13,7 @@
 #include "../bpf/shared/wire.h"
 #include "errors.h"
 #include "driver.skel.h"
+#include "simple_specs.h"
 #include "syscall_programs.h"
 
 namespace driver {
@@ -120,14 +121,16 @@ void CaptureSession::Load(Napi::Env env) {
   bpf_map__set_max_entries(skel_->maps.ringbuf, static_cast<uint32_t>(settings_.ring_bytes));
   int cpus = libbpf_num_possible_cpus();
   bpf_map__set_max_entries(skel_->maps.auxiliary_maps, cpus > 0 ? cpus : 1);
-  // Per-syscall programs are only entered through the tail-call tables.
-  for (const auto& sc : kSyscallPrograms) {
-    for (std::string_view name : {sc.exit_prog, sc.enter_prog}) {
-      if (name.empty()) continue;
-      bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, std::string(name).c_str());
-      if (prog != nullptr) bpf_program__set_autoattach(prog, false);
-    }
+  // Only the dispatchers and the lifecycle programs attach to the kernel; every per-syscall
+  // program is entered through a tail-call table.
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, skel_->obj) {
+    std::string_view name = bpf_program__name(prog);
+    bool attached = name == "sys_exit_dispatch" || name == "sys_enter_dispatch";
+    for (const auto& lp : kLifecyclePrograms) attached = attached || name == lp.prog;
+    bpf_program__set_autoattach(prog, attached);
   }
+  PlanSyscalls();
   int err = driver_bpf__load(skel_);
   if (err != 0) {
     std::string log = g_libbpf_log;
@@ -136,12 +139,12 @@ void CaptureSession::Load(Napi::Env env) {
   }
   int exit_table = bpf_map__fd(skel_->maps.syscall_exit_tail_table);
   int enter_table = bpf_map__fd(skel_->maps.syscall_enter_tail_table);
-  for (const auto& sc : kSyscallPrograms) {
-    for (auto [table, name] : {std::pair{exit_table, sc.exit_prog}, std::pair{enter_table, sc.enter_prog}}) {
-      if (name.empty()) continue;
-      bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, std::string(name).c_str());
+  for (const auto& [name, entry] : syscalls_) {
+    for (auto [table, prog_name] : {std::pair{exit_table, entry.exit_prog}, std::pair{enter_table, entry.enter_prog}}) {
+      if (prog_name.empty()) continue;
+      bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, std::string(prog_name).c_str());
       if (prog == nullptr) continue;
-      uint32_t key = static_cast<uint32_t>(sc.nr);
+      uint32_t key = static_cast<uint32_t>(entry.nr);
       int fd = bpf_program__fd(prog);
       if (bpf_map_update_elem(table, &key, &fd, BPF_ANY) != 0) {
         int e = -errno;
@@ -158,17 +161,43 @@ void CaptureSession::Load(Napi::Env env) {
   }
 }
 
+// Decides which program serves each syscall: a dedicated one, the table-driven one (with its
+// encoding written to rodata), or the table-driven generic event. Must run before load.
+void CaptureSession::PlanSyscalls() {
+  for (const auto& def : kSimpleDefs) {
+    if (def.nr < 0 || def.nr >= SYSCALL_TABLE_SIZE) continue;
+    simple_spec& spec = const_cast<simple_spec&>(skel_->rodata->g_simple_specs[def.nr]);
+    spec.event = def.event;
+    spec.nparams = def.nparams;
+    for (int i = 0; i < def.nparams; i++) spec.params[i] = def.params[i];
+    syscalls_[std::string(def.name)] = {def.nr, "simple_x", ""};
+  }
+#define DRIVER_GENERIC_SYSCALL(NR, NAME, SC, EXIT_EVENT, ENTER_EVENT)                 \
+  if ((EXIT_EVENT) == PPME_GENERIC_X && (NR) < SYSCALL_TABLE_SIZE && !syscalls_.count(#NAME)) { \
+    simple_spec& spec = const_cast<simple_spec&>(skel_->rodata->g_simple_specs[NR]); \
+    spec.event = PPME_GENERIC_X;                                                      \
+    spec.ppm_sc = SC;                                                                 \
+    spec.nparams = 2;                                                                 \
+    spec.params[0] = {SPK_PPM_SC, 0, CONV_NONE, 0};                                   \
+    spec.params[1] = {SPK_NR, 0, CONV_NONE, 0};                                       \
+    syscalls_[#NAME] = {NR, "simple_x", ""};                                          \
+  }
+  FALCO_TS_SYSCALLS_X86_64(DRIVER_GENERIC_SYSCALL)
+#undef DRIVER_GENERIC_SYSCALL
+  for (const auto& sc : kSyscallPrograms) syscalls_[std::string(sc.name)] = {sc.nr, sc.exit_prog, sc.enter_prog};
+}
+
 // Writes the interest tables in the mapped .bss: takes effect on the next syscall, no reload.
 void CaptureSession::ApplySyscalls(const std::vector<std::string>& names) {
   bool syscalls[SYSCALL_TABLE_SIZE] = {};
   bool enters[SYSCALL_TABLE_SIZE] = {};
   bool lifecycle[sizeof(skel_->bss->g_interesting_lifecycle)] = {};
   for (const auto& name : names) {
-    for (const auto& sc : kSyscallPrograms)
-      if (sc.name == name && sc.nr >= 0 && sc.nr < SYSCALL_TABLE_SIZE) {
-        syscalls[sc.nr] = true;
-        enters[sc.nr] = !sc.enter_prog.empty();
-      }
+    auto it = syscalls_.find(name);
+    if (it != syscalls_.end()) {
+      syscalls[it->second.nr] = true;
+      enters[it->second.nr] = !it->second.enter_prog.empty();
+    }
     for (const auto& lp : kLifecyclePrograms)
       if (lp.name == name) lifecycle[lp.index] = true;
   }
@@ -241,7 +270,7 @@ Napi::Value CaptureSession::Supported(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Array out = Napi::Array::New(env);
   uint32_t i = 0;
-  for (const auto& sc : kSyscallPrograms) out.Set(i++, Napi::String::New(env, std::string(sc.name)));
+  for (const auto& [name, entry] : syscalls_) out.Set(i++, Napi::String::New(env, name));
   for (const auto& lp : kLifecyclePrograms) out.Set(i++, Napi::String::New(env, std::string(lp.name)));
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include <napi.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,9 +40,16 @@ class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   void Load(Napi::Env env);
+  void PlanSyscalls();
   void ApplySyscalls(const std::vector<std::string>& names);
   void Shutdown();
 
+  struct SyscallEntry {
+    int32_t nr;
+    std::string_view exit_prog;
+    std::string_view enter_prog;
+  };
+  std::map<std::string, SyscallEntry> syscalls_;  // every name this build can capture
   SessionSettings settings_;
   driver_bpf* skel_ = nullptr;
   std::unique_ptr<BatchPool> pool_;

@@ -85,4 +85,120 @@ static __always_inline __u32 flags__clone_to_ppm(unsigned long f)
 	return r;
 }
 
+/* Only the fd-level bits: O_CLOEXEC and O_NONBLOCK (dup3, pipe2, userfaultfd, socket types). */
+static __always_inline __u32 flags__fd_to_ppm(__u32 f)
+{
+	__u32 r = 0;
+	if (f & K_O_CLOEXEC) r |= PPM_O_CLOEXEC;
+	if (f & K_O_NONBLOCK) r |= PPM_O_NONBLOCK;
+	return r;
+}
+
+static __always_inline __u32 flags__fchownat_to_ppm(__u32 f)
+{
+	__u32 r = 0;
+	if (f & 0x100) r |= 1024; /* AT_SYMLINK_NOFOLLOW */
+	if (f & 0x1000) r |= 4096; /* AT_EMPTY_PATH */
+	return r;
+}
+
+static __always_inline __u32 flags__delete_module_to_ppm(__u32 f)
+{
+	__u32 r = 0;
+	if (f & K_O_NONBLOCK) r |= 2;
+	if (f & K_O_TRUNC) r |= 1;
+	return r;
+}
+
+static __always_inline __u32 flags__mount_to_ppm(__u32 f)
+{
+	/* Callers may still pass the pre-2.4 magic in the upper half; the kernel ignores it. */
+	if ((f & 0xffff0000) == 0xc0ed0000)
+		f &= 0xffff;
+	return f;
+}
+
+static __always_inline __u32 flags__fcntl_to_ppm(__u32 cmd)
+{
+	switch (cmd) {
+	case 0: return 1;    /* F_DUPFD */
+	case 1: return 2;    /* F_GETFD */
+	case 2: return 3;    /* F_SETFD */
+	case 3: return 4;    /* F_GETFL */
+	case 4: return 5;    /* F_SETFL */
+	case 5: return 6;    /* F_GETLK */
+	case 6: return 8;    /* F_SETLK */
+	case 7: return 9;    /* F_SETLKW */
+	case 8: return 10;   /* F_SETOWN */
+	case 9: return 12;   /* F_GETOWN */
+	case 10: return 13;  /* F_SETSIG */
+	case 11: return 15;  /* F_GETSIG */
+	case 15: return 21;  /* F_SETOWN_EX */
+	case 16: return 22;  /* F_GETOWN_EX */
+	case 36: return 30;  /* F_OFD_GETLK */
+	case 37: return 31;  /* F_OFD_SETLK */
+	case 38: return 32;  /* F_OFD_SETLKW */
+	case 1024: return 23; /* F_SETLEASE */
+	case 1025: return 24; /* F_GETLEASE */
+	case 1026: return 27; /* F_NOTIFY */
+	case 1029: return 25; /* F_CANCELLK */
+	case 1030: return 26; /* F_DUPFD_CLOEXEC */
+	case 1031: return 28; /* F_SETPIPE_SZ */
+	case 1032: return 29; /* F_GETPIPE_SZ */
+	default: return 0;   /* UNKNOWN */
+	}
+}
+
+static __always_inline __u32 flags__ptrace_to_ppm(__u32 req)
+{
+	if (req <= 9)
+		return req + 1; /* TRACEME .. SINGLESTEP */
+	switch (req) {
+	case 12: return 26;  /* GETREGS */
+	case 13: return 27;  /* SETREGS */
+	case 14: return 28;  /* GETFPREGS */
+	case 15: return 29;  /* SETFPREGS */
+	case 16: return 11;  /* ATTACH */
+	case 17: return 12;  /* DETACH */
+	case 18: return 30;  /* GETFPXREGS */
+	case 19: return 31;  /* SETFPXREGS */
+	case 24: return 13;  /* SYSCALL */
+	case 21: return 32;  /* OLDSETOPTIONS */
+	case 25: return 33;  /* GET_THREAD_AREA */
+	case 26: return 34;  /* SET_THREAD_AREA */
+	case 30: return 35;  /* ARCH_PRCTL */
+	case 31: return 36;  /* SYSEMU */
+	case 32: return 37;  /* SYSEMU_SINGLESTEP */
+	case 33: return 38;  /* SINGLEBLOCK */
+	case 0x4200: return 14; /* SETOPTIONS */
+	case 0x4201: return 15; /* GETEVENTMSG */
+	case 0x4202: return 16; /* GETSIGINFO */
+	case 0x4203: return 17; /* SETSIGINFO */
+	case 0x4204: return 18; /* GETREGSET */
+	case 0x4205: return 19; /* SETREGSET */
+	case 0x4206: return 20; /* SEIZE */
+	case 0x4207: return 21; /* INTERRUPT */
+	case 0x4208: return 22; /* LISTEN */
+	case 0x4209: return 23; /* PEEKSIGINFO */
+	case 0x420a: return 24; /* GETSIGMASK */
+	case 0x420b: return 25; /* SETSIGMASK */
+	default: return 0;
+	}
+}
+
+static __always_inline __u32 flags__convert(__u8 conv, __u64 v)
+{
+	switch (conv) {
+	case CONV_OPEN_FLAGS: return flags__open_to_ppm(v);
+	case CONV_FD_FLAGS: return flags__fd_to_ppm(v);
+	case CONV_CLONE_FLAGS: return flags__clone_to_ppm(v);
+	case CONV_FCHOWNAT_FLAGS: return flags__fchownat_to_ppm(v);
+	case CONV_DELETE_MODULE_FLAGS: return flags__delete_module_to_ppm(v);
+	case CONV_MOUNT_FLAGS: return flags__mount_to_ppm(v);
+	case CONV_FCNTL_CMD: return flags__fcntl_to_ppm(v);
+	case CONV_PTRACE_REQUEST: return flags__ptrace_to_ppm(v);
+	default: return (__u32)v;
+	}
+}
+
 #endif

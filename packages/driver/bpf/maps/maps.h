@@ -36,6 +36,9 @@ __weak bool g_interesting_lifecycle[LIFECYCLE_COUNT];
  */
 __weak const volatile __u64 g_wakeup_bytes = 256 * 1024;
 
+/* Encoding of the table-driven exit events, by syscall number (see struct simple_spec). */
+__weak const volatile struct simple_spec g_simple_specs[SYSCALL_TABLE_SIZE];
+
 /* sys_exit dispatcher → per-syscall exit programs, keyed by syscall number; filled by user space. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);

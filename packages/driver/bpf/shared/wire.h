@@ -51,4 +51,58 @@ struct driver_counters {
 	__u64 read_failures;        /* a user/kernel memory read failed; the parameter was left empty */
 };
 
+/*
+ * Table-driven exit events. Most syscalls' exit events are the return value plus arguments, some
+ * read through a pointer, a few converted to PPM flag values. User space describes each such
+ * syscall with a simple_spec (indexed by syscall number, in rodata) and one BPF program encodes
+ * them all; syscalls with richer events (process, socket, open) have their own programs.
+ */
+enum simple_param_kind {
+	SPK_RET = 1,   /* return value, 8 bytes signed */
+	SPK_ARG_S64,   /* argument sign-extended from 32 bits: fds, pids */
+	SPK_ARG_U64,
+	SPK_ARG_U32,
+	SPK_ARG_U16,
+	SPK_ARG_U8,
+	SPK_ARG_STR,   /* NUL-terminated string in user memory */
+	SPK_USER_S64,  /* s32 read from user memory at arg + offset, widened (pipe fds) */
+	SPK_USER_U32,  /* u32 read from user memory at arg + offset (io_uring_params) */
+	SPK_ZERO_U64,  /* a value this driver does not extract, reported as 0 */
+	SPK_EMPTY,     /* an absent parameter */
+	SPK_DYN_U64,   /* PT_DYN: index byte 0 then the u64 argument (ptrace addr/data) */
+	SPK_CAP_INHERITABLE, /* the caller's credentials after the call */
+	SPK_CAP_PERMITTED,
+	SPK_CAP_EFFECTIVE,
+	SPK_PPM_SC,    /* u16: the spec's ppm_sc code (generic events) */
+	SPK_NR,        /* u16: the syscall number (generic events) */
+};
+
+enum simple_conversion {
+	CONV_NONE = 0,
+	CONV_OPEN_FLAGS,     /* open(2) flags → PPM_O_* */
+	CONV_FD_FLAGS,       /* O_CLOEXEC/O_NONBLOCK only (dup3, pipe2, socket type bits) */
+	CONV_CLONE_FLAGS,    /* CLONE_* → PPM_CL_* (setns, unshare) */
+	CONV_FCHOWNAT_FLAGS,
+	CONV_DELETE_MODULE_FLAGS,
+	CONV_MOUNT_FLAGS,    /* drops the historic MS_MGC_VAL magic */
+	CONV_FCNTL_CMD,
+	CONV_PTRACE_REQUEST,
+};
+
+struct simple_param {
+	__u8 kind;
+	__u8 arg;    /* syscall argument index */
+	__u8 conv;
+	__u8 offset; /* byte offset for SPK_USER_* */
+};
+
+#define SIMPLE_MAX_PARAMS 8
+struct simple_spec {
+	__u16 event; /* 0: no spec */
+	__u16 ppm_sc;
+	__u8 nparams;
+	__u8 pad[3];
+	struct simple_param params[SIMPLE_MAX_PARAMS];
+};
+
 #endif
