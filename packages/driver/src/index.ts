@@ -24,3 +24,6 @@ export type { ParserOptions } from './scap/parser';
 export { BLOCK, blockName } from './scap/blocks';
 export { FD_TYPE } from './scap/state';
 export type { InitialState, SectionHeader, MachineInfo, ThreadInfo, FdInfo, UserInfo, GroupInfo, InterfaceInfo } from './scap/state';
+export { ScapWriter, writeScapFile } from './scap/writer';
+export type { WriterOptions, CaptureMetadata } from './scap/writer';
+export { newThread, emptyState } from './scap/state';
