@@ -1,0 +1,257 @@
+/**
+ * The rules engine: load rules files (Falco 0.44 semantics), keep rulesets, and evaluate events
+ * of each registered source against the enabled rules whose event types include the event's.
+ *
+ * Hot path (`processEvent`): one type-code lookup into a per-ruleset index built when rulesets
+ * change, then the compiled predicates in rule definition order. No allocation per event: the
+ * returned match list is a reused array.
+ */
+import type { EventSource } from './source';
+import { Collector } from './loader/collector';
+import { LoadContext } from './loader/context';
+import { RulesCompiler, type CompileOutput, type CompiledRule, type ExtraOutputField, type ExtraOutputFormat } from './loader/compiler';
+import { LoadError } from './loader/load-error';
+import { RulesReader } from './loader/reader';
+import { LoadResult } from './loader/result';
+import { validateRulesDocuments } from './loader/schema';
+import { parseYaml } from './loader/yaml-nodes';
+import { checkPluginRequirements, type LoadedPlugin } from './loader/versions';
+import { describeEngine, type EngineDescription } from './loader/describe';
+import { priorityName, type Priority } from './loader/priority';
+import { DEFAULT_RULESET, Rulesets, type RuleSelector } from './ruleset/rulesets';
+import type { Alert } from './output/alert';
+import { EngineUsageError, RulesLoadError } from './errors';
+
+export type RuleMatching = 'first' | 'all';
+
+export interface ProcessOptions {
+  readonly ruleset?: string;
+  readonly matching?: RuleMatching;
+}
+
+/** Per source and ruleset: rule lists by event type code. */
+interface EvalIndex {
+  version: number;
+  minPriority: Priority;
+  byCode: (CompiledRule[] | undefined)[];
+}
+
+export class Engine {
+  private readonly sources = new Map<string, EventSource<unknown>>();
+  private collector: Collector;
+  private readonly contents = new Map<string, string>();
+  private compiled: CompileOutput | undefined;
+  private readonly rulesets = new Rulesets();
+  private readonly indexes = new Map<string, EvalIndex>();
+  private readonly extraOutputs: ExtraOutputFormat[] = [];
+  private readonly extraOutputFields: ExtraOutputField[] = [];
+  private minPriority: Priority = 7;
+  private readonly matches: CompiledRule[] = [];
+
+  constructor(sources: readonly EventSource<unknown>[] = []) {
+    for (const s of sources) this.addSource(s);
+    this.collector = this.newCollector();
+  }
+
+  private newCollector(): Collector {
+    return new Collector({
+      has: (name) => this.sources.has(name),
+      isFieldDefined: (name, field) => this.sources.get(name)?.fields.get(field) !== undefined,
+    });
+  }
+
+  addSource<E>(source: EventSource<E>): void {
+    if (this.sources.has(source.name)) {
+      throw new EngineUsageError('ENGINE_DUPLICATE_SOURCE', `Source ${source.name} is already registered`, { source: source.name });
+    }
+    this.sources.set(source.name, source as unknown as EventSource<unknown>);
+  }
+
+  hasSource(name: string): boolean {
+    return this.sources.has(name);
+  }
+
+  /** `append_output`: appended (after a space) to the output of the matching rules. */
+  addExtraOutput(format: string, source = '', tags: readonly string[] = [], rule = ''): void {
+    this.extraOutputs.push({ format, source, tags, rule });
+  }
+
+  /** `append_output` with `extra_output_fields`: an extra named entry of `output_fields`. */
+  addExtraOutputField(name: string, format: string, source = '', tags: readonly string[] = [], rule = '', raw = false): void {
+    this.extraOutputFields.push({ name, format, source, tags, rule, raw });
+  }
+
+  /** Rules less severe than this are not evaluated (`priority` config key). */
+  setMinPriority(priority: Priority): void {
+    this.minPriority = priority;
+  }
+
+  /**
+   * Loads one rules file on top of what is already loaded, as Falco's `load_rules`: the file is
+   * read into the collected definitions and then everything is compiled again. Never throws for
+   * bad rules; inspect the result.
+   */
+  loadRules(content: string, name: string): LoadResult {
+    this.contents.set(name, content);
+    const result = new LoadResult(name, this.contents);
+    const fileCtx = LoadContext.forFile(name);
+    const yaml = parseYaml(content);
+    if (yaml.error) {
+      result.addError('LOAD_ERR_YAML_PARSE', yaml.error.message, fileCtx.child(yaml.error.position, 'value for'));
+      return result;
+    }
+    result.schemaValidation = validateRulesDocuments(yaml.documents.filter((d) => d !== null));
+    const reader = new RulesReader(this.collector, result, yaml.positionOf);
+    try {
+      for (const doc of yaml.documents) {
+        if (doc === null) continue;
+        reader.readDocument(doc, fileCtx);
+      }
+    } catch (e) {
+      if (e instanceof LoadError) {
+        result.addError(e.code, e.message, e.context);
+        return result;
+      }
+      throw e;
+    }
+    const compiler = new RulesCompiler(this.sources, result, {
+      extraOutputs: this.extraOutputs,
+      extraOutputFields: this.extraOutputFields,
+    });
+    const out = compiler.compile(this.collector);
+    if (!out) return result;
+    this.compiled = out;
+    this.rulesets.reset(out.rules.map((r) => ({ id: r.id, name: r.name, tags: r.tags, enabled: r.enabled })));
+    this.indexes.clear();
+    return result;
+  }
+
+  /** `loadRules`, throwing RulesLoadError when the file has an error. */
+  loadRulesOrThrow(content: string, name: string): LoadResult {
+    const result = this.loadRules(content, name);
+    if (!result.successful) throw new RulesLoadError(result);
+    return result;
+  }
+
+  /** Forgets every loaded rule, macro and list. */
+  clear(): void {
+    this.collector = this.newCollector();
+    this.compiled = undefined;
+    this.contents.clear();
+    this.rulesets.reset([]);
+    this.indexes.clear();
+  }
+
+  /** Checks `required_plugin_versions` of the loaded files against the given plugins. */
+  checkPluginRequirements(plugins: readonly LoadedPlugin[]): { ok: true } | { ok: false; error: string } {
+    const error = checkPluginRequirements(this.collector.pluginRequirements, plugins);
+    return error === undefined ? { ok: true } : { ok: false, error };
+  }
+
+  /** The loaded rules in definition order. */
+  rules(): readonly CompiledRule[] {
+    return this.compiled?.rules ?? [];
+  }
+
+  rule(name: string): CompiledRule | undefined {
+    return this.compiled?.rules.find((r) => r.name === name);
+  }
+
+  /** Enables/disables rules whose name contains `substring` (empty: all). */
+  enableRule(substring: string, enabled: boolean, ruleset: string = DEFAULT_RULESET): void {
+    this.select({ kind: 'substring', text: substring }, enabled, ruleset);
+  }
+
+  enableRuleExact(name: string, enabled: boolean, ruleset: string = DEFAULT_RULESET): void {
+    this.select({ kind: 'exact', name }, enabled, ruleset);
+  }
+
+  /** `*` matches any run of characters; the pattern must match the whole name. */
+  enableRuleWildcard(pattern: string, enabled: boolean, ruleset: string = DEFAULT_RULESET): void {
+    this.select({ kind: 'wildcard', pattern }, enabled, ruleset);
+  }
+
+  /** Rules carrying any of `tags`. */
+  enableRuleByTag(tags: readonly string[], enabled: boolean, ruleset: string = DEFAULT_RULESET): void {
+    this.select({ kind: 'tags', tags }, enabled, ruleset);
+  }
+
+  private select(selector: RuleSelector, enabled: boolean, ruleset: string): void {
+    this.rulesets.set(selector, enabled, ruleset);
+  }
+
+  isRuleEnabled(name: string, ruleset: string = DEFAULT_RULESET): boolean {
+    const r = this.rule(name);
+    return !!r && this.rulesets.isEnabled(r.id, ruleset);
+  }
+
+  /** Enabled rules in a ruleset, optionally of one source only. */
+  enabledRuleCount(ruleset: string = DEFAULT_RULESET, source?: string): number {
+    const rules = this.rules();
+    return this.rulesets.enabledCount(ruleset, source === undefined ? undefined : (id) => rules[id]?.source === source);
+  }
+
+  /** The `-L`/`--list` JSON description of everything loaded. */
+  describe(): EngineDescription {
+    if (!this.compiled) throw new EngineUsageError('ENGINE_NOT_LOADED', 'rules must be loaded before describing them', {});
+    return describeEngine(this.collector, this.compiled, this.sources);
+  }
+
+  private index(source: string, ruleset: string): EvalIndex {
+    const key = `${source}\u0000${ruleset}`;
+    let idx = this.indexes.get(key);
+    if (idx && idx.version === this.rulesets.version && idx.minPriority === this.minPriority) return idx;
+    const src = this.sources.get(source);
+    if (!src) throw new EngineUsageError('ENGINE_UNKNOWN_SOURCE', `Unknown event source ${source}`, { source });
+    const byCode: (CompiledRule[] | undefined)[] = [];
+    for (const r of this.rules()) {
+      if (r.source !== source || !this.rulesets.isEnabled(r.id, ruleset) || r.priority > this.minPriority) continue;
+      for (const code of r.eventCodes) (byCode[code] ??= []).push(r);
+    }
+    idx = { version: this.rulesets.version, minPriority: this.minPriority, byCode };
+    this.indexes.set(key, idx);
+    return idx;
+  }
+
+  /**
+   * Evaluates one event of `source`. Returns the matching rules in definition order (only the
+   * first with `matching: 'first'`, the default). The returned array is reused by the next call.
+   */
+  processEvent<E>(source: string, event: E, options: ProcessOptions = {}): readonly CompiledRule[] {
+    const idx = this.index(source, options.ruleset ?? DEFAULT_RULESET);
+    const src = this.sources.get(source) as EventSource<E>;
+    const out = this.matches;
+    out.length = 0;
+    const candidates = idx.byCode[src.eventTypeOf(event)];
+    if (!candidates) return out;
+    const all = options.matching === 'all';
+    for (let i = 0; i < candidates.length; i++) {
+      const r = candidates[i]!;
+      if (r.predicate(event)) {
+        out.push(r);
+        if (!all) break;
+      }
+    }
+    return out;
+  }
+
+  /** Builds the alert for a rule that matched `event`. */
+  alert<E>(rule: CompiledRule, event: E, hostname: string): Alert {
+    const src = this.sources.get(rule.source) as EventSource<E>;
+    const fields = new Map(rule.format.fields(event));
+    for (const [name, extra] of rule.extraFields) {
+      fields.set(name, extra.compiled.render(event));
+    }
+    const sorted = new Map([...fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return {
+      time: src.timestampOf(event),
+      rule: rule.name,
+      priority: priorityName(rule.priority),
+      source: rule.source,
+      hostname,
+      message: rule.format.render(event),
+      tags: rule.tags,
+      outputFields: sorted,
+    };
+  }
+}

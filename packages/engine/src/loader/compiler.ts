@@ -1,0 +1,430 @@
+/**
+ * Turns the collected lists, macros and rules into compiled rules, as Falco's rule compiler does:
+ * lists are substituted textually into every condition, macros are parsed once and substituted on
+ * the AST (a macro sees the macros defined before its last definition; rules see all), exceptions
+ * are appended as text, and the result is compiled against the rule's source. Warnings (unused
+ * items, broad event types, deprecated fields, compiler warnings) go to the load result; the first
+ * error is thrown as LoadError.
+ */
+import {
+  NodeType,
+  FilterCompileError,
+  FilterSyntaxError,
+  parse,
+  print,
+  transform,
+  walk,
+  type Ast,
+  type Expr,
+  type FieldRegistry,
+  type Node,
+} from '@falco-ts/filter-lang';
+import type { EventSource } from '../source';
+import type { LoadContext } from './context';
+import type { Collector } from './collector';
+import { LoadError } from './load-error';
+import { DEPRECATED_FIELDS, MSG } from './messages';
+import type { LoadResult } from './result';
+import type { ListInfo, MacroInfo, RuleInfo } from './infos';
+import type { Priority } from './priority';
+import { appendExceptions, substituteList } from './text-expansion';
+import { eventCodesOf } from '../ruleset/evttypes';
+import { compileFormat, type CompiledFormat } from '../output/compiled-format';
+import { compileCondition, type ConditionPredicate } from './condition';
+
+const MAX_CONDITION_DEPTH = 1000;
+
+export interface ExtraOutputFormat {
+  format: string;
+  /** Empty: every source. */
+  source: string;
+  /** The rule must have all of these tags. */
+  tags: readonly string[];
+  /** Empty: every rule. */
+  rule: string;
+}
+
+export interface ExtraOutputField extends ExtraOutputFormat {
+  name: string;
+  /** Keep the raw (untyped string) value in `output_fields`. */
+  raw?: boolean;
+}
+
+export interface CompileOptions {
+  extraOutputs: readonly ExtraOutputFormat[];
+  extraOutputFields: readonly ExtraOutputField[];
+}
+
+export interface CompiledList {
+  name: string;
+  items: string[];
+  used: boolean;
+  info: ListInfo;
+}
+
+export interface CompiledMacro {
+  name: string;
+  ast: Ast;
+  used: boolean;
+  info: MacroInfo;
+}
+
+export interface CompiledRule {
+  id: number;
+  name: string;
+  source: string;
+  description: string;
+  priority: Priority;
+  tags: readonly string[];
+  enabled: boolean;
+  capture: boolean;
+  captureDuration: number;
+  /** Condition text after exceptions were appended (before list/macro expansion). */
+  conditionText: string;
+  /** Condition AST after list and macro expansion. */
+  ast: Ast;
+  predicate: ConditionPredicate<unknown>;
+  /** Event type codes the rule can match, sorted; every code of the source when unrestricted. */
+  eventCodes: readonly number[];
+  output: string;
+  format: CompiledFormat<unknown>;
+  extraFields: ReadonlyMap<string, { format: string; compiled: CompiledFormat<unknown>; raw: boolean }>;
+  exceptionFields: ReadonlySet<string>;
+  info: RuleInfo;
+}
+
+export interface CompileOutput {
+  lists: CompiledList[];
+  macros: CompiledMacro[];
+  rules: CompiledRule[];
+}
+
+const CONTAINER_INFO = '%container.info';
+const TRANSFORMER_VALUE = /^(tolower|toupper|b64|basename|len|join|concat|getopt|val)\s*\(.*\)$/s;
+
+function hasAllTags(ruleTags: readonly string[], wanted: readonly string[]): boolean {
+  return wanted.every((t) => ruleTags.includes(t));
+}
+
+export class RulesCompiler {
+  constructor(
+    private readonly sources: ReadonlyMap<string, EventSource<unknown>>,
+    private readonly result: LoadResult,
+    private readonly options: CompileOptions,
+  ) {}
+
+  /** Compiles everything; records the first error in the result and returns undefined then. */
+  compile(collector: Collector): CompileOutput | undefined {
+    const out: CompileOutput = { lists: [], macros: [], rules: [] };
+    try {
+      this.compileLists(collector, out);
+      this.compileMacros(collector, out);
+      this.compileRules(collector, out);
+    } catch (e) {
+      if (e instanceof LoadError) {
+        this.result.addError(e.code, e.message, e.context);
+        return undefined;
+      }
+      throw e;
+    }
+    for (const m of out.macros) {
+      if (!m.used) this.result.addWarning('LOAD_UNUSED_MACRO', MSG.unusedMacro, m.info.ctx);
+    }
+    for (const l of out.lists) {
+      if (!l.used) this.result.addWarning('LOAD_UNUSED_LIST', MSG.unusedList, l.info.ctx);
+    }
+    return out;
+  }
+
+  private compileLists(collector: Collector, out: CompileOutput): void {
+    const usedNames: string[] = [];
+    for (const list of collector.lists.values()) {
+      const items: string[] = [];
+      for (const item of list.items) {
+        const ref = collector.lists.get(item);
+        if (ref && ref.index < list.visibility) {
+          usedNames.push(ref.name);
+          items.push(...ref.items);
+        } else {
+          items.push(item);
+        }
+      }
+      out.lists.push({ name: list.name, items, used: false, info: list });
+    }
+    for (const name of usedNames) {
+      const l = out.lists.find((x) => x.name === name);
+      if (l) l.used = true;
+    }
+  }
+
+  /** Lists substituted, then parsed; syntax errors point into the condition. */
+  private parseCondition(condition: string, lists: CompiledList[], ctx: LoadContext): Ast {
+    let text = condition;
+    for (const l of lists) {
+      const r = substituteList(text, l.name, l.items);
+      text = r.text;
+      if (r.used) l.used = true;
+    }
+    try {
+      return parse(text, { maxDepth: MAX_CONDITION_DEPTH });
+    } catch (e) {
+      if (e instanceof FilterSyntaxError) {
+        throw new LoadError('LOAD_ERR_COMPILE_CONDITION', e.reason, ctx.inCondition(e.position, text));
+      }
+      throw e;
+    }
+  }
+
+  private compileMacros(collector: Collector, out: CompileOutput): void {
+    const infos = collector.macros.values();
+    for (const m of infos) {
+      out.macros.push({ name: m.name, ast: this.parseCondition(m.cond, out.lists, m.condCtx), used: false, info: m });
+    }
+    for (const m of out.macros) {
+      m.ast = this.resolveMacros(m.ast, out.macros, m.info.cond, m.info.visibility, m.info.ctx);
+    }
+  }
+
+  /**
+   * Replaces macro references with the macro's (already expanded) AST. Only macros whose first
+   * definition comes before `visibility` are known. The first unknown macro is an error.
+   */
+  private resolveMacros(ast: Ast, macros: CompiledMacro[], condition: string, visibility: number, ctx: LoadContext): Ast {
+    const known = new Map<string, CompiledMacro>();
+    for (const m of macros) if (m.info.index < visibility) known.set(m.name, m);
+    const resolve = (node: Ast, stack: readonly string[]): Ast =>
+      transform(node, {
+        [NodeType.Identifier]: (id) => {
+          const macro = known.get(id.name);
+          if (!macro) {
+            throw new LoadError(
+              'LOAD_ERR_VALIDATE',
+              `Undefined macro '${id.name}' used in filter.`,
+              ctx.inCondition(id.loc.start, condition),
+            );
+          }
+          if (stack.includes(id.name)) {
+            throw new LoadError(
+              'LOAD_ERR_VALIDATE',
+              `Reference loop in macro '${id.name}'`,
+              ctx.inCondition(id.loc.start, condition),
+            );
+          }
+          macro.used = true;
+          return resolve(macro.ast, [...stack, id.name]);
+        },
+      }) as Ast;
+    return resolve(ast, []);
+  }
+
+  private compileRules(collector: Collector, out: CompileOutput): void {
+    for (const r of collector.rules.values()) {
+      if (r.unknownSource) continue;
+      const source = this.sources.get(r.source);
+      if (!source) throw new LoadError('LOAD_ERR_VALIDATE', `Unknown source at compile-time${r.source}`, r.ctx);
+
+      let conditionText = r.cond;
+      let exceptionFields = new Set<string>();
+      if (r.exceptions.length > 0) {
+        const ex = appendExceptions(r.cond, r.exceptions);
+        conditionText = ex.condition;
+        exceptionFields = ex.fields;
+      }
+
+      let output = r.output;
+      for (const extra of this.options.extraOutputs) {
+        if (extra.source !== '' && extra.source !== r.source) continue;
+        if (!hasAllTags(r.tags, extra.tags)) continue;
+        if (extra.rule !== '' && extra.rule !== r.name) continue;
+        output = `${output} ${extra.format}`;
+      }
+      if (output.includes(CONTAINER_INFO)) {
+        this.result.addWarning('LOAD_DEPRECATED_ITEM', MSG.containerInfoDeprecated, r.ctx);
+        output = output.split(CONTAINER_INFO).join('');
+      }
+
+      const extraFields = new Map<string, { format: string; compiled: CompiledFormat<unknown>; raw: boolean }>();
+      const extraFieldFormats: [string, string, boolean][] = [];
+      for (const extra of this.options.extraOutputFields) {
+        if (extra.source !== '' && extra.source !== r.source) continue;
+        if (!hasAllTags(r.tags, extra.tags)) continue;
+        if (extra.rule !== '' && extra.rule !== r.name) continue;
+        extraFieldFormats.push([extra.name, extra.format, extra.raw ?? false]);
+      }
+
+      let format: CompiledFormat<unknown>;
+      try {
+        format = compileFormat(output, source);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (r.skipIfUnknownFilter && isUnknownTypeOrField(message)) {
+          this.result.addWarning('LOAD_UNKNOWN_FILTER', message, r.outputCtx);
+          continue;
+        }
+        throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', message, r.outputCtx);
+      }
+      this.warnDeprecatedInOutput(output, r.outputCtx);
+      for (const [name, fmt, raw] of extraFieldFormats) {
+        try {
+          extraFields.set(name, { format: fmt, compiled: compileFormat(fmt, source), raw });
+        } catch (e) {
+          throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', e instanceof Error ? e.message : String(e), r.outputCtx);
+        }
+        this.warnDeprecatedInOutput(fmt, r.outputCtx);
+      }
+
+      let ast = this.parseCondition(conditionText, out.lists, r.condCtx);
+      ast = this.resolveMacros(ast, out.macros, conditionText, Number.MAX_SAFE_INTEGER, r.ctx);
+      this.warnCondition(ast, conditionText, r.condCtx);
+
+      const unknownType = this.findUnknownEventType(ast, source);
+      let predicate: ConditionPredicate<unknown>;
+      try {
+        if (unknownType) throw new FilterCompileError('FILTER_VALUE', `unknown event type ${unknownType.name}`, unknownType.position, conditionText);
+        const compiled = compileCondition(ast, source.fields as FieldRegistry<unknown>);
+        predicate = compiled.predicate;
+        this.warnValuesLookingLikeFields(ast, source, conditionText, r.condCtx);
+        for (const w of compiled.warnings) {
+          // Falco words this one itself (see warnValuesLookingLikeFields).
+          if (w.code === 'FIELD_NAME_AS_VALUE') continue;
+          this.result.addWarning('LOAD_COMPILE_CONDITION', w.message, r.condCtx.inCondition(w.position, conditionText));
+        }
+      } catch (e) {
+        if (!(e instanceof FilterCompileError)) throw e;
+        const ctx = r.condCtx.inCondition(e.position, conditionText);
+        if (isUnknownTypeOrField(e.reason) && r.skipIfUnknownFilter) {
+          this.result.addWarning('LOAD_UNKNOWN_FILTER', e.reason, ctx);
+          continue;
+        }
+        throw new LoadError('LOAD_ERR_COMPILE_CONDITION', e.reason, ctx);
+      }
+
+      const codes = eventCodesOf(ast, source);
+      if (source.eventTypeFields.length > 0 && codes.length > 100 && r.warnEvttypes) {
+        this.result.addWarning('LOAD_NO_EVTTYPE', MSG.noEvttype, r.ctx);
+      }
+
+      out.rules.push({
+        id: out.rules.length,
+        name: r.name,
+        source: r.source,
+        description: r.desc,
+        priority: r.priority,
+        tags: r.tags,
+        enabled: r.enabled,
+        capture: r.capture,
+        captureDuration: r.captureDuration,
+        conditionText,
+        ast,
+        predicate,
+        eventCodes: codes,
+        output,
+        format,
+        extraFields,
+        exceptionFields,
+        info: r,
+      });
+    }
+  }
+
+  private warnDeprecatedInOutput(format: string, ctx: LoadContext): void {
+    for (const field of DEPRECATED_FIELDS.keys()) {
+      if (format.includes(field)) {
+        this.result.addWarning(
+          'LOAD_DEPRECATED_ITEM',
+          `usage of deprecated field '${field}' has been detected in the rule output`,
+          ctx,
+        );
+      }
+    }
+  }
+
+  /** Deprecated fields and `<NA>` comparisons in a (resolved) condition. */
+  private warnCondition(ast: Ast, condition: string, ctx: LoadContext): void {
+    const seen = new Set<string>();
+    walk(ast, (node: Node) => {
+      if (node.type === NodeType.Field && DEPRECATED_FIELDS.has(node.name) && !seen.has(node.name)) {
+        seen.add(node.name);
+        this.result.addWarning(
+          'LOAD_DEPRECATED_ITEM',
+          DEPRECATED_FIELDS.get(node.name)!,
+          ctx.inCondition(node.loc.start, condition),
+        );
+      }
+      if (node.type === NodeType.BinaryCheck) {
+        const r = node.right;
+        const isNa =
+          (r.type === NodeType.Value && r.value === '<NA>') ||
+          (r.type === NodeType.List && r.items.some((i) => i.value === '<NA>'));
+        if (isNa) {
+          this.result.addWarning(
+            'LOAD_UNSAFE_NA_CHECK',
+            "Comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. If you need to check for the existence of a field, consider using the 'exists' operator instead.",
+            ctx.inCondition(node.loc.start, condition),
+          );
+        }
+      }
+    });
+  }
+
+  /**
+   * A right-hand value that reads as a field name (or a transformer call) was probably meant as
+   * one; Falco warns, checking the value with surrounding blanks removed.
+   */
+  private warnValuesLookingLikeFields(ast: Ast, source: EventSource<unknown>, condition: string, ctx: LoadContext): void {
+    walk(ast, (node: Node) => {
+      if (node.type !== NodeType.BinaryCheck) return;
+      const values = node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
+      for (const v of values) {
+        const stripped = v.value.trim();
+        if (stripped === '') continue;
+        const bare = stripped.replace(/\[.*\]$/s, '');
+        if (source.fields.get(stripped) !== undefined || (bare !== stripped && source.fields.get(bare) !== undefined)) {
+          this.result.addWarning(
+            'LOAD_COMPILE_CONDITION',
+            `'${v.value}' may be a valid field misused as a const string value`,
+            ctx.inCondition(v.loc.start, condition),
+          );
+        } else if (TRANSFORMER_VALUE.test(stripped)) {
+          this.result.addWarning(
+            'LOAD_COMPILE_CONDITION',
+            `'${v.value}' may be a valid field transformer misused as a const string value`,
+            ctx.inCondition(v.loc.start, condition),
+          );
+        }
+      }
+    });
+  }
+
+  /** The first `evt.type` comparison value that names no event type of the source. */
+  private findUnknownEventType(ast: Ast, source: EventSource<unknown>): { name: string; position: { offset: number; line: number; column: number } } | undefined {
+    if (source.eventTypeFields.length === 0) return undefined;
+    let found: { name: string; position: { offset: number; line: number; column: number } } | undefined;
+    walk(ast, (node: Node) => {
+      if (found || node.type !== NodeType.BinaryCheck) return;
+      if (node.left.type !== NodeType.Field || !source.eventTypeFields.includes(node.left.name)) return;
+      const values =
+        node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
+      for (const v of values) {
+        if (source.eventTypes.codesForName(v.value).length === 0) {
+          found = { name: v.value, position: v.loc.start };
+          return;
+        }
+      }
+    });
+    return found;
+  }
+}
+
+function isUnknownTypeOrField(message: string): boolean {
+  return (
+    message.includes('nonexistent field') ||
+    message.includes('invalid formatting token') ||
+    message.includes('unknown event type')
+  );
+}
+
+/** The compiled (expanded) condition as Falco prints it in `condition_compiled`. */
+export function printCondition(ast: Expr): string {
+  return print(ast);
+}

@@ -1,0 +1,163 @@
+/**
+ * YAML access with the semantics the rules loader needs: every scalar is kept as its text (the
+ * loader decides how to read it, as Falco's YAML library does), null detection by YAML's null
+ * spellings, and positions as 0-based line/column plus offset.
+ */
+import {
+  LineCounter,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Node as YamlNode,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
+import type { SourcePosition } from './context';
+
+export type { YamlNode };
+
+export interface ParsedYaml {
+  /** The root of each document (null for an empty document). */
+  readonly documents: readonly (YamlNode | null)[];
+  /** The first syntax error, if any; no documents are returned then. */
+  readonly error?: { readonly message: string; readonly position: SourcePosition };
+  readonly positionOf: (node: YamlNode | null | undefined) => SourcePosition;
+}
+
+const NULL_SPELLINGS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const TRUE_SPELLINGS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSE_SPELLINGS = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+export function parseYaml(content: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const positionAt = (offset: number): SourcePosition => {
+    const lp = lineCounter.linePos(offset);
+    return { offset, line: lp.line - 1, column: lp.col - 1 };
+  };
+  const positionOf = (node: YamlNode | null | undefined): SourcePosition =>
+    node?.range ? positionAt(node.range[0]) : { offset: 0, line: 0, column: 0 };
+  const docs = parseAllDocuments(content, {
+    lineCounter,
+    schema: 'failsafe',
+    uniqueKeys: false,
+    strict: false,
+  });
+  const list = Array.isArray(docs) ? docs : [];
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const position = positionAt(err.pos[0]);
+      const firstLine = err.message.split('\n')[0] ?? err.message;
+      return {
+        documents: [],
+        error: {
+          message: `error at line ${position.line + 1}, column ${position.column + 1}: ${firstLine}`,
+          position,
+        },
+        positionOf,
+      };
+    }
+  }
+  return { documents: list.map((d) => (d.contents as YamlNode | null) ?? null), positionOf };
+}
+
+export function isNullNode(node: YamlNode | null | undefined): boolean {
+  if (node === null) return true;
+  if (node === undefined) return false;
+  return isScalar(node) && node.type === 'PLAIN' && NULL_SPELLINGS.has(String(node.source ?? node.value));
+}
+
+export function isMapNode(node: YamlNode | null | undefined): node is YAMLMap {
+  return !!node && isMap(node);
+}
+
+export function isSeqNode(node: YamlNode | null | undefined): node is YAMLSeq {
+  return !!node && isSeq(node);
+}
+
+/** A scalar that is not null. (An explicit YAML null is neither a scalar nor a sequence.) */
+export function isScalarNode(node: YamlNode | null | undefined): node is Scalar {
+  return !!node && isScalar(node) && !isNullNode(node);
+}
+
+/** Text of a scalar exactly as Falco's YAML library gives it (quotes resolved, no typing). */
+export function scalarText(node: Scalar): string {
+  return String(node.value);
+}
+
+/**
+ * The value of `key` in a mapping: `undefined` when the key is absent, `null` when present with
+ * no value. The first occurrence wins for duplicate keys.
+ */
+export function mapGet(map: YAMLMap, key: string): YamlNode | null | undefined {
+  for (const pair of map.items) {
+    const k = pair.key as YamlNode | null;
+    if (k && isScalar(k) && String(k.value) === key) return (pair.value as YamlNode | null) ?? null;
+  }
+  return undefined;
+}
+
+/** The key node of `key` (for diagnostics pointing at a key). */
+export function mapKeyNode(map: YAMLMap, key: string): YamlNode | undefined {
+  for (const pair of map.items) {
+    const k = pair.key as YamlNode | null;
+    if (k && isScalar(k) && String(k.value) === key) return k;
+  }
+  return undefined;
+}
+
+/** Every key of a mapping, in order, with its node. */
+export function mapEntries(map: YAMLMap): { key: string; keyNode: YamlNode; value: YamlNode | null }[] {
+  const out: { key: string; keyNode: YamlNode; value: YamlNode | null }[] = [];
+  for (const pair of map.items) {
+    const k = pair.key as YamlNode | null;
+    if (k && isScalar(k)) out.push({ key: String(k.value), keyNode: k, value: (pair.value as YamlNode | null) ?? null });
+  }
+  return out;
+}
+
+export function seqItems(seq: YAMLSeq): (YamlNode | null)[] {
+  return seq.items.map((i) => (i as YamlNode | null) ?? null);
+}
+
+export function decodeBool(text: string): boolean | undefined {
+  if (TRUE_SPELLINGS.has(text)) return true;
+  if (FALSE_SPELLINGS.has(text)) return false;
+  return undefined;
+}
+
+/** An unsigned integer as a C++ stream would read it (whole text, optional leading `+`). */
+export function decodeUint(text: string): number | undefined {
+  if (!/^\+?[0-9]+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= 0xffffffff ? n : undefined;
+}
+
+/** A signed integer (whole text). */
+export function decodeInt(text: string): number | undefined {
+  if (!/^[-+]?[0-9]+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * A plain-data view of a node for schema validation, every scalar as a string (the schema
+ * validator then coerces types weakly, as Falco's validator does).
+ */
+export function toPlain(node: YamlNode | null | undefined): unknown {
+  if (node === null || node === undefined || isNullNode(node)) return null;
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const k = pair.key as YamlNode | null;
+      const key = k && isScalar(k) ? String(k.value) : '';
+      if (!(key in out)) out[key] = toPlain(pair.value as YamlNode | null);
+    }
+    return out;
+  }
+  if (isSeq(node)) return node.items.map((i) => toPlain(i as YamlNode | null));
+  if (isScalar(node)) return String(node.value);
+  return null;
+}
