@@ -1,5 +1,9 @@
+import type { Writable } from 'node:stream';
+
 /** Where the command writes; the real process streams by default, collectors in tests. */
 export interface CliIo {
+  /** The stream alerts are written to, when stdout is a real stream (sinks write to it directly). */
+  stdoutStream?: Writable;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
@@ -9,6 +13,7 @@ export interface CliIo {
 
 export function processIo(): CliIo {
   return {
+    stdoutStream: process.stdout,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,

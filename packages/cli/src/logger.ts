@@ -47,6 +47,9 @@ export class Logger {
     this.write(`${logTimestamp(new Date(), this.options.iso8601)}: ${text}`);
   }
 
+  critical(m: string): void {
+    this.log('critical', m);
+  }
   error(m: string): void {
     this.log('error', m);
   }

@@ -1,0 +1,61 @@
+/**
+ * From the engine's rule match to the outputs: converts the engine alert to the outputs' alert
+ * model, counts alerts for the end-of-run summary Falco prints, and hands them to the sinks.
+ */
+import type { Engine } from '@falco-ts/engine';
+import { createAlert, type Alert, type FieldValue, type Outputs } from '@falco-ts/outputs';
+
+type EngineAlert = ReturnType<Engine['alert']>;
+
+export class AlertCounter {
+  total = 0;
+  readonly byPriority = new Map<string, number>();
+  readonly byRule = new Map<string, number>();
+
+  add(a: Alert): void {
+    this.total++;
+    const p = a.priority.toUpperCase() === 'INFORMATIONAL' ? 'INFO' : a.priority.toUpperCase();
+    this.byPriority.set(p, (this.byPriority.get(p) ?? 0) + 1);
+    this.byRule.set(a.rule, (this.byRule.get(a.rule) ?? 0) + 1);
+  }
+
+  /** The summary Falco prints on stdout when a run ends. */
+  summary(): string {
+    const lines = [`Events detected: ${this.total}`, 'Rule counts by severity:'];
+    for (const [p, n] of this.byPriority) lines.push(`   ${p}: ${n}`);
+    lines.push('Triggered rules by rule name:');
+    for (const [r, n] of this.byRule) lines.push(`   ${r}: ${n}`);
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+export function toOutputAlert(a: EngineAlert): Alert {
+  const fields: Record<string, FieldValue> = {};
+  for (const [k, v] of a.outputFields) fields[k] = v as FieldValue;
+  return createAlert({
+    rule: a.rule,
+    priority: a.priority,
+    source: a.source,
+    output: a.message,
+    tags: a.tags,
+    outputFields: fields,
+    timeNs: a.time,
+    hostname: a.hostname,
+  });
+}
+
+/** Emits alerts to the outputs and counts the rule alerts. */
+export class AlertSink {
+  readonly counter = new AlertCounter();
+  constructor(private readonly outputs: Outputs) {}
+
+  rule(a: EngineAlert): void {
+    const alert = toOutputAlert(a);
+    this.counter.add(alert);
+    this.outputs.emit(alert);
+  }
+
+  internal(alert: Alert): void {
+    this.outputs.emit(alert);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Live detection: opens the driver with the syscalls the loaded rules and the state model need
+ * (Falco's `base_syscalls` logic), seeds the state from /proc, then runs every batch through the
+ * state and the rules until stopped. When the driver cannot be opened, the error says why.
+ */
+import { BatchCursor, EVENT_TABLE, openCapture, type LiveCapture } from '@falco-ts/driver';
+import type { Engine } from '@falco-ts/engine';
+import type { AppContext } from '../app';
+import { runErrors } from '../errors';
+import type { DropMonitor } from '../drops';
+import type { AlertSink } from './alerts';
+import type { StopSignal } from './run';
+import type { SyscallSourceHandle } from './sources';
+
+const TWO_32 = 4294967296;
+
+/**
+ * Syscalls the process/fd state needs whatever the rules say: process lifecycle, credentials,
+ * working directory, descriptor creation and destruction.
+ */
+export const STATE_SYSCALLS: readonly string[] = [
+  'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'procexit', 'sched_process_exit',
+  'open', 'openat', 'openat2', 'creat', 'close', 'dup', 'dup2', 'dup3', 'fcntl',
+  'socket', 'socketpair', 'connect', 'accept', 'accept4', 'bind', 'pipe', 'pipe2',
+  'eventfd', 'eventfd2', 'signalfd', 'signalfd4', 'timerfd_create', 'inotify_init', 'inotify_init1',
+  'memfd_create', 'userfaultfd', 'pidfd_open', 'pidfd_getfd', 'io_uring_setup', 'epoll_create', 'epoll_create1',
+  'chdir', 'fchdir', 'chroot', 'setuid', 'setgid', 'setresuid', 'setresgid', 'setreuid', 'setregid',
+  'setsid', 'setpgid', 'prctl', 'capset', 'unshare', 'setns',
+];
+
+export interface LiveOptions {
+  engine: Engine;
+  syscall: SyscallSourceHandle;
+  alerts: AlertSink;
+  hostname: string;
+  matching: 'first' | 'all';
+  drops: DropMonitor;
+  stop: StopSignal;
+  onAttached: () => void;
+  onEvent: () => void;
+}
+
+/** The syscall names to enable in the kernel for these rules and settings. */
+export function syscallsToCapture(ctx: AppContext, engine: Engine, supported: readonly string[]): string[] {
+  if (ctx.config.baseSyscalls.all) return [...supported];
+  const wanted = new Set<string>(ctx.config.baseSyscalls.customSet.length > 0 && !ctx.config.baseSyscalls.repair ? ctx.config.baseSyscalls.customSet : STATE_SYSCALLS);
+  if (ctx.config.baseSyscalls.repair) for (const s of ctx.config.baseSyscalls.customSet) wanted.add(s);
+  for (const rule of engine.rules()) {
+    if (rule.source !== 'syscall' || !engine.isRuleEnabled(rule.name)) continue;
+    for (const code of rule.eventCodes) {
+      const name = EVENT_TABLE[code]?.name;
+      if (name) wanted.add(name);
+    }
+  }
+  const ok = new Set(supported);
+  return [...wanted].filter((n) => ok.has(n)).sort();
+}
+
+export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean> {
+  let capture: LiveCapture;
+  try {
+    capture = await openCapture({ syscalls: ['openat'] });
+  } catch (e) {
+    throw runErrors.unavailable('Cannot open the live driver (engine.kind=modern_ebpf)', `${(e as Error).message}\nRun as root on a kernel with BTF, or replay a capture with -o engine.kind=replay -o engine.replay.capture_file=FILE.`);
+  }
+  const syscalls = syscallsToCapture(ctx, o.engine, capture.supported);
+  capture.setSyscalls(syscalls);
+  ctx.logger.info(`Capturing ${syscalls.length} syscalls with the modern eBPF driver`);
+  o.syscall.seedFromProc();
+  o.onAttached();
+  const stopWaiter = o.stop.wait().then(() => capture.close());
+  const cursor = new BatchCursor();
+  const options = { matching: o.matching };
+  const counters = () => {
+    const s = capture.stats();
+    return { events: s.kernelEvents, drops: s.drops, dropsBuffer: s.dropsBufferFull, dropsPageFaults: 0, dropsBug: s.dropsTooLarge + s.dropsTailCall };
+  };
+  let completed = true;
+  try {
+    for (;;) {
+      const batch = await capture.next();
+      if (!batch) break;
+      o.onEvent();
+      cursor.reset(batch);
+      while (cursor.next()) {
+        const v = cursor.view;
+        const ev = o.syscall.process(v);
+        if (!o.drops.onEvent(v.tsHigh * TWO_32 + v.tsLow, counters)) {
+          completed = false;
+          o.stop.stop('syscall event drops');
+          break;
+        }
+        const matches = o.engine.processEvent('syscall', ev, options);
+        for (let i = 0; i < matches.length; i++) o.alerts.rule(o.engine.alert(matches[i]!, ev, o.hostname));
+      }
+      if (o.stop.stopped) break;
+    }
+  } finally {
+    capture.close();
+    o.stop.stop('capture ended');
+    await stopWaiter;
+  }
+  return completed;
+}

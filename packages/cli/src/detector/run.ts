@@ -1,0 +1,176 @@
+/**
+ * A detector run: outputs (and metrics and the web server when configured), the enabled event
+ * sources until they end or the run is stopped (`-M`, SIGINT/SIGTERM), then the drain and the
+ * end-of-run summaries Falco prints.
+ */
+import { Writable } from 'node:stream';
+import type { Engine } from '@falco-ts/engine';
+import { FalcoMetrics, createOutputs, defaultHostname, internalAlert, type Outputs } from '@falco-ts/outputs';
+import type { AppContext } from '../app';
+import { DropMonitor } from '../drops';
+import { runErrors } from '../errors';
+import type { RulesFile } from '../rules-files';
+import { versionInfo } from '../version';
+import { WebServer, type HealthCheck } from '../webserver';
+import { AlertSink } from './alerts';
+import { runLive } from './live';
+import { replayCapture } from './replay';
+import type { RunSources } from './sources';
+
+/** Stops a run from anywhere: signals, `-M`, a source's fatal error. */
+export class StopSignal {
+  private stoppedFlag = false;
+  private readonly waiters: (() => void)[] = [];
+  reason = '';
+
+  get stopped(): boolean {
+    return this.stoppedFlag;
+  }
+
+  stop(reason: string): void {
+    if (this.stoppedFlag) return;
+    this.stoppedFlag = true;
+    this.reason = reason;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves once stopped. */
+  wait(): Promise<void> {
+    return this.stoppedFlag ? Promise.resolve() : new Promise((r) => this.waiters.push(r));
+  }
+}
+
+function stdoutStream(ctx: AppContext): Writable {
+  if (ctx.io.stdoutStream) return ctx.io.stdoutStream;
+  return new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      ctx.io.stdout(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      cb();
+    },
+  });
+}
+
+function installSignals(stop: StopSignal, ctx: AppContext): () => void {
+  const onSignal = (name: string) => () => {
+    ctx.logger.info(`${name} received, exiting...`);
+    stop.stop(name);
+  };
+  const int = onSignal('SIGINT');
+  const term = onSignal('SIGTERM');
+  process.on('SIGINT', int);
+  process.on('SIGTERM', term);
+  return () => {
+    process.off('SIGINT', int);
+    process.off('SIGTERM', term);
+  };
+}
+
+export async function runDetector(ctx: AppContext, engine: Engine, sources: RunSources, enabled: readonly string[], files: readonly RulesFile[]): Promise<number> {
+  const { config, logger } = ctx;
+  const version = versionInfo().falco_version;
+  const replay = config.engineKind === 'replay';
+  const metrics =
+    config.metrics.enabled || config.webserver.prometheusMetricsEnabled
+      ? new FalcoMetrics({ version, engineName: config.engineKind, sources: enabled, rulesFiles: files.map((f) => ({ fileName: f.path, sha256: '' })) })
+      : undefined;
+  let outputs: Outputs;
+  try {
+    outputs = await createOutputs(ctx.loaded.tree, { version, metrics, log: (m) => logger.error(m), stdout: stdoutStream(ctx) });
+  } catch (e) {
+    throw runErrors.input(`Could not start the outputs: ${(e as Error).message}`);
+  }
+  const alerts = new AlertSink(outputs);
+  const stop = new StopSignal();
+  const removeSignals = installSignals(stop, ctx);
+  const hostname = ctx.io.env['FALCO_HOSTNAME'] || defaultHostname();
+  let lastEventMs = Date.now();
+  let driverAttached = false;
+
+  let web: WebServer | undefined;
+  if (config.webserver.enabled && !replay) {
+    const health = (): HealthCheck[] => {
+      const checks: HealthCheck[] = [];
+      if (enabled.includes('syscall') && config.engineKind !== 'nodriver') {
+        checks.push({ name: 'driver', ok: driverAttached, detail: driverAttached ? 'attached' : 'not attached' });
+        const age = (Date.now() - lastEventMs) / 1000;
+        checks.push({ name: 'events', ok: !driverAttached || age < 60, detail: `last event ${age.toFixed(1)} s ago` });
+      }
+      for (const [sink, s] of Object.entries(outputs.stats())) {
+        const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
+        checks.push({ name: `output:${sink}`, ok: true, detail: `sent ${s.sent}, failed ${s.failed}, dropped ${dropped}` });
+      }
+      return checks;
+    };
+    try {
+      web = await WebServer.start({
+        listenAddress: config.webserver.listenAddress,
+        listenPort: config.webserver.listenPort,
+        healthzEndpoint: config.webserver.healthzEndpoint,
+        health,
+        metrics: config.webserver.prometheusMetricsEnabled ? metrics : undefined,
+      });
+      logger.info(`Starting internal webserver, listening on port ${web.port}`);
+    } catch (e) {
+      logger.error(`Could not start the web server on ${config.webserver.listenAddress}:${config.webserver.listenPort}: ${(e as Error).message}`);
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  if (ctx.cli.durationSeconds !== undefined) {
+    timer = setTimeout(() => stop.stop('duration'), ctx.cli.durationSeconds * 1000);
+  }
+
+  const drops = new DropMonitor(
+    config.drops,
+    {
+      log: (m) => logger.debug(m),
+      critical: (m) => logger.critical(m),
+      alert: (a) => alerts.internal({ ...internalAlert('Falco internal: syscall event drop', 'Debug', a.message, a.fields), timeNs: a.timeNs }),
+    },
+    config.engineKind === 'modern_ebpf',
+  );
+
+  let exitCode = 0;
+  const tasks: Promise<void>[] = [];
+  try {
+    if (enabled.includes('syscall')) {
+      tasks.push(
+        (async () => {
+          if (config.engineKind === 'nodriver') {
+            await stop.wait();
+            return;
+          }
+          const syscall = sources.syscall;
+          if (!syscall) throw runErrors.unavailable('syscall source', 'the syscall event source is not available in this build');
+          const common = { engine, syscall, alerts, hostname, matching: config.ruleMatching, drops, stopped: () => stop.stopped };
+          let completed: boolean;
+          if (replay) {
+            if (config.replayCaptureFile === '') throw runErrors.input('engine.kind is replay but engine.replay.capture_file is empty');
+            logger.info(`Replaying events from the capture file: ${config.replayCaptureFile}`);
+            const progress = ctx.io.isTty && !config.logStderr ? ctx.io.stderr : undefined;
+            completed = (await replayCapture({ ...common, file: config.replayCaptureFile, progress })).completed;
+          } else {
+            completed = await runLive(ctx, {
+              ...common,
+              stop,
+              onAttached: () => (driverAttached = true),
+              onEvent: () => (lastEventMs = Date.now()),
+            });
+          }
+          if (!completed) exitCode = 1;
+          ctx.io.stderr(drops.summary());
+        })(),
+      );
+    }
+    const results = await Promise.allSettled(tasks.map((t) => t.finally(() => (replay ? stop.stop('end of capture') : undefined))));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  } finally {
+    if (timer) clearTimeout(timer);
+    removeSignals();
+    await web?.close();
+    await outputs.shutdown();
+  }
+  ctx.io.stdout(alerts.counter.summary());
+  return exitCode;
+}
