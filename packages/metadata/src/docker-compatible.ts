@@ -212,6 +212,7 @@ export function containerFromInspect(
   const cpuLimit = host.NanoCpus ? host.NanoCpus / 1e9 : host.CpuQuota && host.CpuPeriod ? host.CpuQuota / host.CpuPeriod : undefined;
   const startTs = parseTimestampNs(c.State?.StartedAt);
   const pod = podIdentityFromLabels(labels);
+  const mesosTaskId = c.Config?.Env?.find((e) => e.startsWith('MESOS_TASK_ID='))?.slice('MESOS_TASK_ID='.length);
   return {
     id: c.Id,
     runtime,
@@ -241,5 +242,6 @@ export function containerFromInspect(
     ...(test && test.length && test[0] !== 'NONE' ? { healthcheck: { test, ...(healthStatus ? { status: healthStatus } : {}) } } : {}),
     ...(startTs === undefined ? {} : { startTs }),
     ...(pod ? { pod } : {}),
+    ...(mesosTaskId ? { mesosTaskId } : {}),
   };
 }

@@ -53,8 +53,8 @@ export interface KubernetesProvider {
 export interface MesosProvider {
   readonly name: string;
   start(): void;
-  /** Synchronous, cache-only. */
-  forContainer(containerId: string, info?: ContainerInfo): MesosMetadata | undefined;
+  /** Synchronous, cache-only. `known` is what providers earlier in the list already found. */
+  forContainer(containerId: string, info?: ContainerInfo, known?: MesosMetadata): MesosMetadata | undefined;
   health(): ProviderHealth;
   close(): Promise<void>;
 }

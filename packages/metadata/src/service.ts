@@ -151,7 +151,7 @@ export class MetadataService {
     const info = this.cached(id);
     let merged: MesosMetadata | undefined;
     for (const p of this.mesos) {
-      const m = p.forContainer(info?.id ?? id, info);
+      const m = p.forContainer(info?.id ?? id, info, merged);
       if (m) merged = { ...merged, ...m };
     }
     return merged;

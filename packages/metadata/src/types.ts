@@ -61,6 +61,8 @@ export interface ContainerInfo {
   /** Set when the runtime reported the container gone; the record is kept for a grace period. */
   readonly exitedAt?: number;
   readonly pod?: CriPodIdentity;
+  /** `MESOS_TASK_ID` from the container's environment, when a Mesos executor started it. */
+  readonly mesosTaskId?: string;
 }
 
 export interface ObjectRef {

@@ -1,6 +1,9 @@
 // Against a real Docker engine started for this file (see test/support/dockerd.ts).
 import Docker from 'dockerode';
-import { MetadataService, containerField, type ContainerInfo } from '../src';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MetadataService, containerField, mesosField, type ContainerInfo } from '../src';
+import { JsonApiServer } from './support/json-api';
 import { buildBusyboxImage, startDockerd, type DockerdEngine } from './support/dockerd';
 
 const IMAGE = 'falco-ts/busybox:test';
@@ -199,6 +202,37 @@ test('a service started later finds existing containers without being asked', as
   } finally {
     await late.close();
     await c.remove({ force: true });
+  }
+});
+
+test('Docker containers started by Mesos map to their task, framework and Marathon app', async () => {
+  const api = new JsonApiServer();
+  const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'mesos', name), 'utf8')) as unknown;
+  api.set('/master/state', fixture('master-state.json'));
+  api.set('/v2/apps?embed=apps.tasks', fixture('marathon-apps.json'));
+  await api.start();
+  // The Docker containerizer names containers after the Mesos container id...
+  const byName = await run({ name: 'mesos-0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d' });
+  // ...and executors put the task id in the environment.
+  const byEnv = await run({ name: 'chronos-job', Env: ['MESOS_TASK_ID=ct:1714640200000:0:nightly-report:'] });
+  const combined = new MetadataService({
+    providers: { docker: { socketPath: engine.socketPath }, mesos: { url: api.url }, marathon: { url: api.url } },
+  });
+  try {
+    await until(() => combined.health().status === 'ok', 10000);
+    await combined.waitForContainer(byName.id, 5000);
+    await combined.waitForContainer(byEnv.id, 5000);
+    const web = combined.mesosForContainer(byName.id.slice(0, 12));
+    expect([mesosField(web, 'mesos.task.name'), mesosField(web, 'mesos.framework.name'), mesosField(web, 'marathon.app.id')])
+      .toEqual(['web.shop', 'marathon', '/shop/web']);
+    const job = combined.mesosForContainer(byEnv.id);
+    expect([mesosField(job, 'mesos.task.name'), mesosField(job, 'mesos.framework.name'), mesosField(job, 'marathon.app.id')])
+      .toEqual(['ChronosTask:nightly-report', 'chronos', null]);
+  } finally {
+    await combined.close();
+    await api.stop();
+    await byName.remove({ force: true });
+    await byEnv.remove({ force: true });
   }
 });
 

@@ -3,11 +3,14 @@
 import type { ProviderDefinition } from '../provider';
 import { dockerProvider } from './docker';
 import { kubernetesProvider } from './kubernetes';
+import { marathonProvider } from './marathon';
+import { mesosProvider } from './mesos';
 import { podmanProvider } from './podman';
 
 export const containerProviders: readonly ProviderDefinition<'container', object>[] = [dockerProvider, podmanProvider] as const;
 export const kubernetesProviders: readonly ProviderDefinition<'kubernetes', object>[] = [kubernetesProvider];
-export const mesosProviders: readonly ProviderDefinition<'mesos', object>[] = [];
+// Mesos before Marathon: Marathon joins through the task Mesos resolved.
+export const mesosProviders: readonly ProviderDefinition<'mesos', object>[] = [mesosProvider, marathonProvider];
 
 export const allProviders: readonly ProviderDefinition[] = [...containerProviders, ...kubernetesProviders, ...mesosProviders];
 export const providerNames: readonly string[] = allProviders.map((p) => p.name);

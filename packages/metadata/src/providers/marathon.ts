@@ -1,0 +1,76 @@
+// Marathon: apps and their tasks from /v2/apps?embed=apps.tasks, polled. Marathon task ids are
+// Mesos task ids, so a container maps to its app through the task the Mesos provider (or the
+// container's MESOS_TASK_ID) names.
+import { getJson } from '../http-json';
+import { Poller } from '../poller';
+import { defineProvider, type MesosProvider, type ProviderHealth } from '../provider';
+import type { BackoffOptions } from '../reconnector';
+import type { ContainerInfo, MesosMetadata } from '../types';
+
+export interface MarathonOptions {
+  /** Marathon base URL; default http://localhost:8080. */
+  readonly url?: string;
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  readonly backoff?: BackoffOptions;
+}
+
+interface AppsResponse {
+  apps?: { id: string; labels?: Record<string, string>; tasks?: { id: string }[] }[];
+}
+
+type App = NonNullable<MesosMetadata['marathonApp']>;
+
+/** `/shop/web` → name `web`, group `/shop`; a top-level app's group is `/`. */
+export function splitAppId(id: string): { name: string; groupName: string } {
+  const slash = id.lastIndexOf('/');
+  return { name: id.slice(slash + 1), groupName: slash > 0 ? id.slice(0, slash) : '/' };
+}
+
+class MarathonApps implements MesosProvider {
+  readonly name = 'marathon';
+  private byTask = new Map<string, App>();
+  private readonly poller: Poller;
+
+  constructor(options: MarathonOptions) {
+    const base = (options.url ?? 'http://localhost:8080').replace(/\/$/, '');
+    const url = `${base}/v2/apps?embed=apps.tasks`;
+    const timeout = options.timeoutMs ?? 5000;
+    this.poller = new Poller(this.name, url, options.intervalMs ?? 10000, async () => this.load((await getJson(url, timeout)) as AppsResponse), options.backoff);
+  }
+
+  start(): void {
+    this.poller.start();
+  }
+
+  forContainer(_containerId: string, info?: ContainerInfo, known?: MesosMetadata): MesosMetadata | undefined {
+    const taskId = known?.task?.id ?? info?.mesosTaskId;
+    const app = taskId ? this.byTask.get(taskId) : undefined;
+    return app ? { marathonApp: app } : undefined;
+  }
+
+  health(): ProviderHealth {
+    return this.poller.health();
+  }
+
+  async close(): Promise<void> {
+    this.poller.close();
+  }
+
+  private load(body: AppsResponse): void {
+    const byTask = new Map<string, App>();
+    for (const a of body.apps ?? []) {
+      const app: App = { id: a.id, ...splitAppId(a.id), labels: a.labels ?? {} };
+      for (const t of a.tasks ?? []) byTask.set(t.id, app);
+    }
+    this.byTask = byTask;
+  }
+}
+
+export const marathonProvider = defineProvider({
+  name: 'marathon',
+  kind: 'mesos',
+  description: 'Marathon apps and their tasks from /v2/apps?embed=apps.tasks, polled, joined to containers through Mesos task ids.',
+  defaultEndpoints: ['http://localhost:8080'],
+  create: (options: MarathonOptions) => new MarathonApps(options),
+});
