@@ -26,9 +26,10 @@ abstract class FilterError extends Error {
   /** `line:column: reason`. */
   readonly shortMessage: string;
 
-  constructor(code: FilterErrorCode, reason: string, position: Position, source: string | undefined) {
+  constructor(code: FilterErrorCode, reason: string, position: Position, source: string | undefined, found?: string) {
     const short = `${position.line}:${position.column}: ${reason}`;
-    super(source === undefined ? short : `${short}\n${codeFrame(source, position)}`);
+    const first = found ? `${short} (${found})` : short;
+    super(source === undefined ? first : `${first}\n${codeFrame(source, position)}`);
     this.code = code;
     this.reason = reason;
     this.position = position;
@@ -42,8 +43,15 @@ export class FilterSyntaxError extends FilterError {
   /** What the parser would have accepted at `position`, e.g. `"and"`, `a field name`. */
   readonly expected: readonly string[];
 
-  constructor(code: FilterErrorCode, reason: string, position: Position, source: string, expected: readonly string[] = []) {
-    super(code, reason, position, source);
+  constructor(
+    code: FilterErrorCode,
+    reason: string,
+    position: Position,
+    source: string,
+    expected: readonly string[] = [],
+    found?: string,
+  ) {
+    super(code, reason, position, source, found);
     this.expected = expected;
   }
 }
@@ -78,8 +86,8 @@ export const errors = {
   empty(source: string): FilterSyntaxError {
     return new FilterSyntaxError('FILTER_EMPTY', 'filter input string is empty', { offset: 0, line: 1, column: 1 }, source);
   },
-  syntax(reason: string, position: Position, source: string, expected: readonly string[]): FilterSyntaxError {
-    return new FilterSyntaxError('FILTER_SYNTAX', reason, position, source, expected);
+  syntax(reason: string, position: Position, source: string, expected: readonly string[], found: string): FilterSyntaxError {
+    return new FilterSyntaxError('FILTER_SYNTAX', reason, position, source, expected, found);
   },
   badEscape(reason: string, position: Position, source: string): FilterSyntaxError {
     return new FilterSyntaxError('FILTER_BAD_ESCAPE', reason, position, source);

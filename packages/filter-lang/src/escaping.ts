@@ -52,6 +52,8 @@ export function unescapeQuoted(token: string): string {
 
 /** Prints a value the way libsinsp's AST printer does: bare when safe, else double-quoted. */
 export function escapeValue(value: string): string {
+  // An empty string must stay visible (`evt.arg[""]`), so it is always quoted.
+  if (value.length === 0) return '""';
   let out = '';
   let quote = false;
   for (const c of value) {

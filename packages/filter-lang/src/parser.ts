@@ -84,23 +84,32 @@ function syntaxError(match: FailedMatchResult, text: string, lines: LineMap): Fi
   const failures = (match as FailedMatchResult & { getRightmostFailures(): Failure[] }).getRightmostFailures();
   const expected = [...new Set(failures.map((f) => f.getText()))];
   const position = lines.position(offset);
-  return errors.syntax(describe(expected, text, offset), position, text, expected);
+  const found = offset < text.length ? `found ${JSON.stringify(text.slice(offset, offset + 16))}` : 'found the end of the condition';
+  return errors.syntax(describe(expected, text, offset), position, text, expected, found);
 }
 
-/** Words the failure in libsinsp's terms where the expected set identifies the construct. */
+const TRANSFORMERS_TEXT = "'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'";
+
+/** The token before `offset`, as libsinsp names the last token it read. */
+function previousToken(text: string, offset: number): string {
+  const before = text.slice(0, offset).replace(/[ \t\b\r\n]+$/, '');
+  const m = /([^ \t\b\r\n()]+|[()])$/.exec(before);
+  return m ? m[1] : '';
+}
+
+/** Words the failure in libsinsp's terms, from what the grammar expected at the failure. */
 function describe(expected: readonly string[], text: string, offset: number): string {
   const has = (s: string): boolean => expected.includes(s);
-  const found = offset < text.length ? `'${text.slice(offset, offset + 20).split(/[\s]/)[0] || text[offset]}'` : 'end of input';
-  if (has('an operator')) return `expected a valid check operator: one of ${OPERATORS_TEXT}`;
-  if (has('"(" or "not("') || (has('an identifier') && has('a field'))) {
-    return "expected a '(' token, a field check, or an identifier";
-  }
-  if (has('end of input') && (has('"or"') || has('"and"'))) {
-    return `unexpected token ${found}, expecting 'or', 'and'`;
-  }
-  if (has('")"')) return `expected a ')' token, found ${found}`;
-  if (has('"]"')) return "expected a ']' token";
   if (has('a field argument')) return 'expected a valid field argument: a quoted string or a bare string';
-  const list = expected.map((e) => e.replace(/^"(.*)"$/, "'$1'")).join(', ');
-  return `expected ${list || 'something else'}, found ${found}`;
+  if (has('an operator')) return `expected a valid check operator: one of ${OPERATORS_TEXT}`;
+  if (has(']')) return "expected a ']' token";
+  if (has('a list')) return `expected a list, an identifier, or a field with a valid transformer: ${TRANSFORMERS_TEXT}`;
+  if (has('an identifier') || has('a field')) return "expected a '(' token, a field check, or an identifier";
+  if (has('a number') && !has('a string')) return `expected a number value or a field with a valid transformer: ${TRANSFORMERS_TEXT}`;
+  if (has('a string') || has('a quoted string')) return `expected a string value or a field with a valid transformer: ${TRANSFORMERS_TEXT}`;
+  if (has('a field or a nested transformer')) return `expected a field or a nested valid transformer: ${TRANSFORMERS_TEXT}`;
+  if (has('end of input')) return `unexpected token after '${previousToken(text, offset)}', expecting 'or', 'and'`;
+  if (has(')')) return "expected a ')' token";
+  if (has('(')) return `expected blank or '(' after '${previousToken(text, offset)}'`;
+  return `expected ${expected.join(', ') || 'something else'}`;
 }

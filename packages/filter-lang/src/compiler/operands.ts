@@ -91,11 +91,14 @@ function basename(s: string): string {
   return i < 0 ? s : s.slice(i + 1);
 }
 
-/** Splits a command line on blanks (getopt over a string field such as proc.cmdline). */
+/**
+ * The arguments getopt reads: a list field (proc.args) as is; a command line (proc.cmdline) split
+ * on blanks, without its first word, the program name.
+ */
 function argv(v: FieldValue): string[] | undefined {
   if (v === undefined) return undefined;
   if (Array.isArray(v)) return (v as FieldScalar[]).map(scalarText);
-  return scalarText(v as FieldScalar).split(/\s+/).filter((s) => s.length > 0);
+  return scalarText(v as FieldScalar).split(/\s+/).filter((s) => s.length > 0).slice(1);
 }
 
 /**
