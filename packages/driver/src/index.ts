@@ -27,3 +27,5 @@ export type { InitialState, SectionHeader, MachineInfo, ThreadInfo, FdInfo, User
 export { ScapWriter, writeScapFile } from './scap/writer';
 export type { WriterOptions, CaptureMetadata } from './scap/writer';
 export { newThread, emptyState } from './scap/state';
+export { summarizeCapture, formatTimestamp } from './scap/summary';
+export type { CaptureSummary } from './scap/summary';
