@@ -56,7 +56,14 @@ export class Engine {
   private newCollector(): Collector {
     return new Collector({
       has: (name) => this.sources.has(name),
-      isFieldDefined: (name, field) => this.sources.get(name)?.fields.get(field) !== undefined,
+      isFieldDefined: (name, field) => {
+        const registry = this.sources.get(name)?.fields;
+        if (!registry) return false;
+        const m = /^([^[]+)\[(.*)\]$/s.exec(field);
+        const [base, arg] = m ? [m[1]!, m[2]] : [field, undefined];
+        const def = registry.resolve ? registry.resolve(base, arg) : registry.get(base);
+        return def !== undefined && !('error' in def);
+      },
     });
   }
 

@@ -39,3 +39,4 @@ export { compileFormat, renderValue } from './output/compiled-format';
 export type { CompiledFormat, OutputFieldValue } from './output/compiled-format';
 export { alertJson, alertText, clockTime, isoTime } from './output/alert';
 export type { Alert, AlertJsonOptions, AlertTextOptions } from './output/alert';
+export { syscallEventTypes } from './ruleset/syscall-event-types';

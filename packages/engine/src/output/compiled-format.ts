@@ -30,13 +30,15 @@ export interface CompiledFormat<E> {
 }
 
 export function compileFormat<E>(format: string, source: EventSource<E>): CompiledFormat<E> {
-  const parsed = parseFormat(format, (name) => source.fields.get(name) !== undefined);
+  const registry = source.fields;
+  const parsed = parseFormat(format, (name) => registry.get(name) !== undefined);
   const bound = new Map<FieldSegment, BoundField>();
   for (const seg of parsed.segments) {
     if (seg.kind !== 'field') continue;
-    const def = source.fields.get(seg.field) as FieldDefinition<unknown> | undefined;
-    if (!def) throw new Error(`invalid formatting token ${seg.token}`);
-    bound.set(seg, { segment: seg, def });
+    // Argument-aware registries check the argument too (`proc.aname[x]` is refused).
+    const resolved = registry.resolve ? registry.resolve(seg.field, seg.arg) : registry.get(seg.field);
+    if (!resolved || 'error' in resolved) throw new Error(`invalid formatting token ${seg.token}`);
+    bound.set(seg, { segment: seg, def: resolved as FieldDefinition<unknown> });
   }
   const fieldNames = [...new Set([...bound.keys()].map((s) => s.token))];
 

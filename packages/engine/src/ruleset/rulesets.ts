@@ -1,6 +1,6 @@
 /**
  * Named rulesets: which rules are enabled, per ruleset, with Falco's selectors (name substring,
- * exact name, `*` wildcard over the whole name, any-of tags). `falco-default-ruleset` starts with
+ * exact name (empty: all), `*` wildcard over the whole name, any-of tags). `falco-default-ruleset` starts with
  * each rule's own `enabled` flag; every other ruleset starts empty when first named.
  */
 
@@ -32,7 +32,8 @@ export function selects(selector: RuleSelector, rule: RulesetRule): boolean {
     case 'substring':
       return rule.name.includes(selector.text);
     case 'exact':
-      return rule.name === selector.name;
+      // As in Falco, an empty name selects every rule even for exact matching.
+      return selector.name === '' || rule.name === selector.name;
     case 'wildcard':
       return wildcardToRegExp(selector.pattern).test(rule.name);
     case 'tags':

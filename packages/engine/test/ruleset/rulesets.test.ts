@@ -30,6 +30,8 @@ describe('rulesets', () => {
     expect(rs.enabledCount('a')).toBe(0);
     rs.set({ kind: 'exact', name: 'first actual rule' }, true, 'a');
     expect(rs.enabledCount('a')).toBe(1);
+    rs.set({ kind: 'exact', name: '' }, true, 'b');
+    expect(rs.enabledCount('b')).toBe(3);
   });
 
   it('selects by wildcard over the whole name', () => {
