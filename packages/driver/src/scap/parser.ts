@@ -152,11 +152,9 @@ export class ScapParser {
       }
       if (total < BLOCK_OVERHEAD) this.fail('SCAP_BAD_BLOCK_LENGTH', `block length ${total} is shorter than the 12-byte block framing`, at + 4);
       if (total > this.maxBlock) this.fail('SCAP_BAD_BLOCK_LENGTH', `block length ${total} exceeds the limit of ${this.maxBlock} bytes`, at + 4);
-      if (this.end - at < total) {
-        // Incomplete block: make sure it will fit once the rest arrives.
-        if (total > this.buf.length) this.makeRoom(total - (this.end - this.start));
-        return;
-      }
+      // Incomplete block: wait for more input. The buffer grows with the data that actually
+      // arrives, so a block that only claims to be large costs nothing.
+      if (this.end - at < total) return;
       this.block(type, at, total);
       this.start = at + total;
       this.stats.bytes = this.base + this.start;
