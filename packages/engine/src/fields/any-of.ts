@@ -1,0 +1,47 @@
+/**
+ * Checks that hold when any one of several values satisfies them. libsinsp has fields that are not
+ * lists but compare several candidates: `proc.aname` without an index (any ancestor), `fd.ip`
+ * (client or server address), `fd.port`, `fd.net`, `fd.proto`. Their checks are built by compiling
+ * the same check against a one-field registry whose field reads the candidate being tried, so every
+ * operator, modifier and value parsing rule is exactly the compiler's.
+ */
+import {
+  MapFieldRegistry,
+  compileCondition,
+  escapeValue,
+  type CustomCheck,
+  type FieldScalar,
+  type FieldType,
+} from '@falco-ts/filter-lang';
+
+const CANDIDATE = 'candidate.value';
+
+export function anyOfCheck<E>(
+  type: FieldType,
+  candidates: (e: E) => readonly FieldScalar[] | undefined,
+): (check: CustomCheck) => (e: E) => boolean {
+  return (check) => {
+    let current: FieldScalar | undefined;
+    const registry = new MapFieldRegistry<null>([{ name: CANDIDATE, type, extract: () => current }]);
+    if (check.operator === 'exists') {
+      return (e) => {
+        const c = candidates(e);
+        return c !== undefined && c.length > 0;
+      };
+    }
+    const values = check.values.map(escapeValue);
+    const isList = check.values.length !== 1 || check.operator === 'in' || check.operator === 'intersects' || check.operator === 'pmatch';
+    const rhs = isList ? `(${values.join(', ')})` : values[0]!;
+    const op = check.modifier !== undefined ? `${check.operator} ${check.modifier}` : check.operator;
+    const test = compileCondition(`${CANDIDATE} ${op} ${rhs}`, registry).predicate;
+    return (e) => {
+      const c = candidates(e);
+      if (c === undefined) return false;
+      for (const v of c) {
+        current = v;
+        if (test(null)) return true;
+      }
+      return false;
+    };
+  };
+}
