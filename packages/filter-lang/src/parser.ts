@@ -43,7 +43,7 @@ export function parse(text: string, options: ParseOptions = {}): Ast {
   }
   if (match.failed()) throw syntaxError(match, text, lines);
   const cst = semantics(match) as unknown as OhmNode & Record<string, () => unknown>;
-  checkDepth(cst, text, lines, maxDepth);
+  if (mayReachDepth(text, maxDepth)) checkDepth(cst, text, lines, maxDepth);
   const previous = context;
   context = { lines, maxDepth };
   try {
@@ -57,6 +57,22 @@ export function parse(text: string, options: ParseOptions = {}): Ast {
   } finally {
     context = previous;
   }
+}
+
+/**
+ * Each level of parentheses costs at most 5 levels of libsinsp recursion and a check adds at most
+ * 8 more (transformer chains count as parentheses), so inputs with shallow nesting cannot reach
+ * the limit and skip the exact walk.
+ */
+function mayReachDepth(text: string, maxDepth: number): boolean {
+  let open = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) deepest = Math.max(deepest, ++open);
+    else if (c === 41) open--;
+  }
+  return 5 * deepest + 12 >= maxDepth;
 }
 
 function checkDepth(root: OhmNode, text: string, lines: LineMap, maxDepth: number): void {

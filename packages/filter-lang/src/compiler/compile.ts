@@ -25,7 +25,7 @@ import { parse } from '../parser';
 import { dynamicCompare } from './dynamic';
 import { pathPrefixMatcher } from './matchers';
 import { resolveOperand, type Fail, type Operand } from './operands';
-import { membershipTest, modifierTest, RegexError, scalarTest, type ScalarTest } from './tests';
+import { membershipSet, membershipTest, modifierTest, RegexError, scalarTest, type ScalarTest } from './tests';
 import { operatorAllowed, parseConstant, typeClass, ValueError, type Constant } from './types';
 import { collectWarnings } from './warnings';
 
@@ -173,6 +173,9 @@ class Codegen<E> {
       const m = pathPrefixMatcher(constants as string[]);
       test = (v) => m(v as string);
     } else if (LIST_OPERATORS.has(op)) {
+      if (!operand.list && (cls === 'string' || cls === 'bool' || cls === 'numeric')) {
+        return `((v = ${x}) !== undefined && ${this.slot(membershipSet(cls, constants))}.has(v))`;
+      }
       test = membershipTest(cls, constants);
     } else {
       const k = constants[0];

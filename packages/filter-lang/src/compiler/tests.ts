@@ -137,20 +137,23 @@ export function modifierTest(modifier: OperatorModifier, tests: readonly ScalarT
   }
 }
 
+/** The set behind `in`/`intersects` for strings, booleans and numbers. */
+export function membershipSet(cls: TypeClass, constants: readonly Constant[]): Set<FieldScalar> {
+  if (cls !== 'numeric') return new Set<FieldScalar>(constants as FieldScalar[]);
+  // Extractors may return number or bigint for the same field; hold both forms.
+  const set = new Set<FieldScalar>();
+  for (const c of constants as (number | bigint)[]) {
+    set.add(c);
+    if (typeof c === 'number' && Number.isInteger(c)) set.add(BigInt(c));
+    else if (typeof c === 'bigint' && c >= BigInt(Number.MIN_SAFE_INTEGER) && c <= BigInt(Number.MAX_SAFE_INTEGER)) set.add(Number(c));
+  }
+  return set;
+}
+
 /** Membership in a set of constants (`in`, `intersects` on one value). */
 export function membershipTest(cls: TypeClass, constants: readonly Constant[]): ScalarTest {
-  if (cls === 'string' || cls === 'bool') {
-    const set = new Set<FieldScalar>(constants as FieldScalar[]);
-    return (v) => set.has(v);
-  }
-  if (cls === 'numeric') {
-    // Extractors may return number or bigint for the same field; hold both forms.
-    const set = new Set<FieldScalar>();
-    for (const c of constants as (number | bigint)[]) {
-      set.add(c);
-      if (typeof c === 'number' && Number.isInteger(c)) set.add(BigInt(c));
-      else if (typeof c === 'bigint' && c >= BigInt(Number.MIN_SAFE_INTEGER) && c <= BigInt(Number.MAX_SAFE_INTEGER)) set.add(Number(c));
-    }
+  if (cls === 'string' || cls === 'bool' || cls === 'numeric') {
+    const set = membershipSet(cls, constants);
     return (v) => set.has(v);
   }
   const tests = constants.map((c) => scalarTest('=', cls, c));
