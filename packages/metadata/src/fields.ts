@@ -67,7 +67,8 @@ export function containerField(info: ContainerInfo | undefined, field: string, a
   if (!info) return null;
   switch (field) {
     case 'container.id':
-      return info.runtime === 'containerd' ? info.id : info.id.slice(0, 12);
+      // Falco shortens 64-hex ids to 12 characters; other ids (ctr, nerdctl names) stay whole.
+      return /^[0-9a-f]{64}$/.test(info.id) ? info.id.slice(0, 12) : info.id;
     case 'container.full_id':
       return info.id;
     case 'container.name':

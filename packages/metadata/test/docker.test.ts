@@ -236,6 +236,47 @@ test('Docker containers started by Mesos map to their task, framework and Marath
   }
 });
 
+test("containerd's API, as dockerd runs it, reports the same containers", async () => {
+  const viaContainerd = new MetadataService({
+    providers: { containerd: { socketPath: engine.containerdSocket, namespaces: ['moby'], backoff: { initialMs: 100 } } },
+  });
+  const seen = new Set<string>();
+  viaContainerd.onContainer((i) => seen.add(i.id));
+  try {
+    await until(() => viaContainerd.health().status === 'ok', 10000);
+    const priv = await run({ HostConfig: { Privileged: true, Binds: ['/proc:/host/proc:ro', '/etc:/host/etc'], Memory: 32 * 1024 * 1024 } });
+    const host = await run({ HostConfig: { NetworkMode: 'host', PidMode: 'host', IpcMode: 'host' } });
+    const plain = await run({ User: '1000:1000' });
+    // Delivered by the events service, without anyone asking.
+    await until(() => seen.has(priv.id) && seen.has(host.id) && seen.has(plain.id), 10000);
+    const p = viaContainerd.lookupContainer(priv.id);
+    expect(fields(p, [
+      'container.type', 'container.id', 'container.privileged', 'container.mount.dest[/proc*]',
+      'container.mount.rdwr[/host/proc]', 'container.mount.rdwr[/host/etc]', 'container.memory_limit', 'container.host_network',
+    ])).toEqual({
+      'container.type': 'containerd',
+      'container.id': priv.id.slice(0, 12),
+      'container.privileged': true,
+      'container.mount.dest[/proc*]': '/host/proc',
+      'container.mount.rdwr[/host/proc]': 'false',
+      'container.mount.rdwr[/host/etc]': 'true',
+      'container.memory_limit': 32 * 1024 * 1024,
+      'container.host_network': false,
+    });
+    expect(fields(viaContainerd.lookupContainer(host.id), ['container.host_network', 'container.host_pid', 'container.host_ipc', 'container.privileged']))
+      .toEqual({ 'container.host_network': true, 'container.host_pid': true, 'container.host_ipc': true, 'container.privileged': false });
+    expect(fields(viaContainerd.lookupContainer(plain.id), ['container.user', 'container.privileged', 'container.host_pid']))
+      .toEqual({ 'container.user': '1000:1000', 'container.privileged': false, 'container.host_pid': false });
+    // Lifecycle from the events service: removal keeps the record for the grace period.
+    await plain.remove({ force: true });
+    await until(() => viaContainerd.lookupContainer(plain.id)?.exitedAt !== undefined, 10000);
+    await priv.remove({ force: true });
+    await host.remove({ force: true });
+  } finally {
+    await viaContainerd.close();
+  }
+});
+
 test('killing and restarting dockerd loses nothing once it is back', async () => {
   const before = await run({ name: 'before-crash' });
   await service.waitForContainer(before.id, 5000);
