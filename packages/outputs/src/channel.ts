@@ -44,6 +44,8 @@ export interface DrainResult {
 }
 
 const SPOOL_BATCH = 512;
+/** Most alerts handed to a batching sink at once: large enough to amortise a write, small enough to retry. */
+const SEND_BATCH = 256;
 
 export class DeliveryChannel {
   private readonly queue: RingQueue<Alert>;
@@ -55,6 +57,7 @@ export class DeliveryChannel {
   private readonly abortSignal: Promise<void>;
   private idleWaiters: (() => void)[] = [];
   private failing = false;
+  private readonly batch: Alert[] = [];
 
   constructor(
     readonly name: string,
@@ -96,8 +99,10 @@ export class DeliveryChannel {
       if (this.aborted) return;
       try {
         if (this.opts.spool !== undefined) this.flushToSpool();
-        const alert = this.opts.spool !== undefined ? this.opts.spool.peek() : this.queue.peek();
-        if (alert === undefined) {
+        const spool = this.opts.spool;
+        const max = this.sink.sendBatch !== undefined ? SEND_BATCH : 1;
+        const batch = spool !== undefined ? spool.peekMany(max, this.batch) : this.queue.peekMany(max, this.batch);
+        if (batch.length === 0) {
           this.busy = false;
           const waiters = this.idleWaiters;
           this.idleWaiters = [];
@@ -107,7 +112,7 @@ export class DeliveryChannel {
           continue;
         }
         this.busy = true;
-        await this.deliver(alert);
+        await this.deliver(batch);
       } catch (err) {
         // Only the spool's file I/O can land here (disk full, EIO); keep the lane alive.
         this.opts.log(`${this.name}: delivery worker error: ${(err as Error).message}`);
@@ -116,9 +121,11 @@ export class DeliveryChannel {
     }
   }
 
-  private consume(): void {
-    if (this.opts.spool !== undefined) this.opts.spool.ack();
-    else this.queue.shift();
+  private consume(n: number): void {
+    for (let i = 0; i < n; i++) {
+      if (this.opts.spool !== undefined) this.opts.spool.ack();
+      else this.queue.shift();
+    }
   }
 
   private flushToSpool(): void {
@@ -132,22 +139,25 @@ export class DeliveryChannel {
     }
   }
 
-  private attempt(alert: Alert): Promise<'sent' | 'aborted'> {
+  private attempt(batch: readonly Alert[]): Promise<'sent' | 'aborted'> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.opts.sendTimeoutMs} ms`)), this.opts.sendTimeoutMs);
     });
-    const sent = this.sink.send(alert).then(() => 'sent' as const);
+    const pending = batch.length === 1 || this.sink.sendBatch === undefined ? this.sink.send(batch[0]) : this.sink.sendBatch(batch);
+    const sent = pending.then(() => 'sent' as const);
     return Promise.race([sent, timeout, this.abortSignal.then(() => 'aborted' as const)]).finally(() => clearTimeout(timer));
   }
 
-  private async deliver(alert: Alert): Promise<void> {
+  /** Delivers `batch` (the front of the queue or spool, still in it) with retries. */
+  private async deliver(batch: readonly Alert[]): Promise<void> {
+    const n = batch.length;
     for (let attempt = 0; ; attempt++) {
       if (this.aborted) return;
       try {
-        if ((await this.attempt(alert)) === 'aborted') return;
-        this.consume();
-        this.opts.observer.sent(this.name);
+        if ((await this.attempt(batch)) === 'aborted') return;
+        this.consume(n);
+        for (let i = 0; i < n; i++) this.opts.observer.sent(this.name);
         if (this.failing) {
           this.failing = false;
           this.opts.log(`${this.name}: delivering again`);
@@ -157,14 +167,14 @@ export class DeliveryChannel {
         const err = toDeliveryError(this.name, raw);
         this.opts.observer.failed(this.name);
         if (!err.retryable) {
-          this.consume();
-          this.opts.observer.dropped(this.name, 'rejected', 1);
+          this.consume(n);
+          this.opts.observer.dropped(this.name, 'rejected', n);
           this.opts.log(`${err.message}; alert dropped`);
           return;
         }
         if (this.opts.spool === undefined && attempt >= this.opts.maxRetries) {
-          this.consume();
-          this.opts.observer.dropped(this.name, 'retries_exhausted', 1);
+          this.consume(n);
+          this.opts.observer.dropped(this.name, 'retries_exhausted', n);
           return;
         }
         if (!this.failing) {

@@ -15,6 +15,9 @@ export { DELIVERY_SCHEMA, FORMAT_SCHEMA, Outputs, QUEUE_SCHEMA, SPOOL_SCHEMA, cr
 export type { Sink, SinkContext, SinkDefinition } from './sink';
 export { defineSink } from './sink';
 export { SINKS } from './sinks/index';
+export type { GrpcResponse } from './sinks/grpc';
 export { PROTO_DIR, loadFalcoProtos, toGrpcResponse } from './sinks/grpc';
+export type { FalcoOutputsClient, FalcoVersionClient } from './grpc-client';
+export { falcoGrpcClients } from './grpc-client';
 export { expandSubject, ruleSlug } from './sinks/nats';
 export { Spool } from './spool';

@@ -33,6 +33,14 @@ export class RingQueue<T> {
     return item;
   }
 
+  /** Copies up to `max` items from the front into `out` (cleared first) without removing them. */
+  peekMany(max: number, out: T[]): T[] {
+    out.length = 0;
+    const n = Math.min(max, this.count);
+    for (let i = 0; i < n; i++) out.push(this.items[(this.head + i) % this.capacity] as T);
+    return out;
+  }
+
   peek(): T | undefined {
     return this.count === 0 ? undefined : this.items[this.head];
   }

@@ -24,6 +24,13 @@ export interface SinkContext {
 export interface Sink {
   /** Delivers one alert; rejects (ideally with a DeliveryError) when it could not. */
   send(alert: Alert): Promise<void>;
+  /**
+   * Delivers several alerts in order, in as few writes or round trips as the transport allows.
+   * All-or-nothing as far as the lane is concerned: on rejection the whole batch is retried, so a
+   * receiver may see some alerts twice (at-least-once). The array is reused by the caller: read
+   * it before the first `await`.
+   */
+  sendBatch?(alerts: readonly Alert[]): Promise<void>;
   /** Re-opens files or connections, e.g. after log rotation (SIGHUP). */
   reopen?(): Promise<void>;
   /** Flushes and releases resources; called once, after the sink's queue has drained. */

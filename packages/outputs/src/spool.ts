@@ -180,6 +180,14 @@ export class Spool {
     return this.pendingHead < this.pending.length ? this.pending[this.pendingHead].alert : undefined;
   }
 
+  /** Copies up to `max` undelivered alerts, oldest first, into `out` (cleared first). */
+  peekMany(max: number, out: Alert[]): Alert[] {
+    out.length = 0;
+    const end = Math.min(this.pending.length, this.pendingHead + max);
+    for (let i = this.pendingHead; i < end; i++) out.push(this.pending[i].alert);
+    return out;
+  }
+
   /** Marks the head alert delivered. */
   ack(): void {
     const entry = this.pending[this.pendingHead];

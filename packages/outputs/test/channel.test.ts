@@ -119,6 +119,32 @@ describe('DeliveryChannel', () => {
     expect(ch.push(sampleAlert(9))).toBe(false);
   });
 
+  it('hands a batching sink everything queued in one call, and retries the whole batch', async () => {
+    const counts = new Counts();
+    const calls: number[] = [];
+    let fail = true;
+    const sink: Sink = {
+      send: async () => {
+        calls.push(1);
+      },
+      sendBatch: async (alerts) => {
+        calls.push(alerts.length);
+        if (fail) {
+          fail = false;
+          throw new Error('transient');
+        }
+      },
+      close: async () => undefined,
+    };
+    const ch = new DeliveryChannel('t', sink, { capacity: 1000, maxRetries: 2, backoff: fast, sendTimeoutMs: 1000, observer: counts, log });
+    for (let i = 0; i < 300; i++) ch.push(sampleAlert(i));
+    await ch.idle();
+    // 256 at most per call; the failed batch is retried whole.
+    expect(calls).toEqual([256, 256, 44]);
+    expect(counts).toMatchObject({ sentN: 300, failedN: 1, drops: {} });
+    await ch.drain(100);
+  });
+
   it('with a spool, retries until delivered and keeps leftovers on disk at shutdown', async () => {
     const tmp = tempDir();
     try {

@@ -25,15 +25,21 @@ export const fileSink = defineSink({
       handle = undefined;
       await h?.close();
     };
+    const append = async (text: string): Promise<void> => {
+      if (!config.keep_alive) {
+        await appendFile(config.filename, text);
+        return;
+      }
+      handle ??= await open(config.filename, 'a');
+      await handle.write(text);
+    };
     return {
-      async send(alert) {
-        const line = `${formatAlert(alert, ctx.format)}\n`;
-        if (!config.keep_alive) {
-          await appendFile(config.filename, line);
-          return;
-        }
-        handle ??= await open(config.filename, 'a');
-        await handle.write(line);
+      send: (alert) => append(`${formatAlert(alert, ctx.format)}\n`),
+      // Several queued alerts go out in one write (and, without keep_alive, one open).
+      sendBatch(alerts) {
+        let text = '';
+        for (const a of alerts) text += `${formatAlert(a, ctx.format)}\n`;
+        return append(text);
       },
       reopen: closeHandle,
       close: closeHandle,

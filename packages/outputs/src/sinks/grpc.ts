@@ -164,18 +164,24 @@ export const grpcSink = defineSink({
       ),
     );
 
+    const deliver = (alert: Alert): void => {
+      const r = toGrpcResponse(alert, ctx.format.timeIso8601);
+      if (subscribers.size > 0) {
+        for (const call of subscribers) call.write(r);
+        return;
+      }
+      if (!buffer.push(r)) {
+        buffer.shift();
+        buffer.push(r);
+        ctx.countDrop(1);
+      }
+    };
     return {
       async send(alert) {
-        const r = toGrpcResponse(alert, ctx.format.timeIso8601);
-        if (subscribers.size > 0) {
-          for (const call of subscribers) call.write(r);
-          return;
-        }
-        if (!buffer.push(r)) {
-          buffer.shift();
-          buffer.push(r);
-          ctx.countDrop(1);
-        }
+        deliver(alert);
+      },
+      async sendBatch(alerts) {
+        for (const a of alerts) deliver(a);
       },
       async close() {
         for (const call of subscribers) call.end();

@@ -173,6 +173,24 @@ export const natsSink = defineSink({
           throw deliveryError('nats', `publish to ${subject} failed: ${(err as Error).message}`, (err as { code?: string }).code);
         }
       },
+      async sendBatch(alerts) {
+        if (nc === undefined || !connected) throw deliveryError('nats', 'not connected', config.servers.join(','));
+        const c = nc;
+        const msgs = alerts.map((a) => ({ subject: expandSubject(config.subject, a), data: new TextEncoder().encode(formatJson(a, { ...ctx.format, json: true })), id: a.id }));
+        try {
+          if (js !== undefined) {
+            const jsc = js;
+            await Promise.all(msgs.map((m) => jsc.publish(m.subject, m.data, { msgID: m.id })));
+          } else if (!config.jetstream) {
+            for (const m of msgs) c.publish(m.subject, m.data);
+            await c.flush();
+          } else {
+            throw new Error('JetStream context not ready');
+          }
+        } catch (err) {
+          throw deliveryError('nats', `publish of ${msgs.length} alerts failed: ${(err as Error).message}`, (err as { code?: string }).code);
+        }
+      },
       async close() {
         closing = true;
         clearTimeout(retryTimer);

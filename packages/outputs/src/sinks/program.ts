@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { Alert } from '../alert';
 import { deliveryError } from '../errors';
 import { formatAlert } from '../format';
 import { defineSink } from '../sink';
@@ -71,6 +72,16 @@ export const programSink = defineSink({
         const line = `${formatAlert(alert, ctx.format)}\n`;
         return config.keep_alive ? writeLine(persistent(), line) : runOnce(config.program, line);
       },
+      // Only a long-lived program can take several alerts at once; otherwise each gets its own process.
+      ...(config.keep_alive
+        ? {
+            sendBatch(alerts: readonly Alert[]) {
+              let text = '';
+              for (const a of alerts) text += `${formatAlert(a, ctx.format)}\n`;
+              return writeLine(persistent(), text);
+            },
+          }
+        : {}),
       reopen: stop,
       close: stop,
     };

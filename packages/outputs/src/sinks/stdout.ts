@@ -13,10 +13,16 @@ export const stdoutSink = defineSink({
   },
   create(_config, ctx) {
     const out = ctx.stdout;
+    // Wait only when the stream asks us to (a slow pipe), which is what keeps the queue bounded.
+    const write = async (text: string): Promise<void> => {
+      if (!out.write(text)) await once(out, 'drain');
+    };
     return {
-      async send(alert) {
-        // Wait only when the stream asks us to (a slow pipe), which is what keeps the queue bounded.
-        if (!out.write(`${formatAlert(alert, ctx.format)}\n`)) await once(out, 'drain');
+      send: (alert) => write(`${formatAlert(alert, ctx.format)}\n`),
+      sendBatch(alerts) {
+        let text = '';
+        for (const a of alerts) text += `${formatAlert(a, ctx.format)}\n`;
+        return write(text);
       },
       async close() {
         // process.stdout must stay open for the host; only flushing is ours to do.

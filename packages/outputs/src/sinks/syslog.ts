@@ -175,10 +175,13 @@ export const syslogSink = defineSink({
     };
     // Only RFC 3164 to the local socket omits the host name (syslogd adds its own).
     const withHost = config.address !== '' || fmt.format === 'rfc5424';
+    const message = (alert: Alert): Buffer =>
+      Buffer.from(syslogMessage(alert, formatAlert(alert, ctx.format), withHost ? { ...fmt, hostname: alert.hostname } : fmt));
     return {
-      send(alert) {
-        const msg = syslogMessage(alert, formatAlert(alert, ctx.format), withHost ? { ...fmt, hostname: alert.hostname } : fmt);
-        return transport.send(Buffer.from(msg));
+      send: (alert) => transport.send(message(alert)),
+      // One message per alert still, but all queued ones are in flight together.
+      async sendBatch(alerts) {
+        await Promise.all(alerts.map((a) => transport.send(message(a))));
       },
       async reopen() {
         transport.close();
