@@ -6,6 +6,7 @@
  * change, then the compiled predicates in rule definition order. No allocation per event: the
  * returned match list is a reused array.
  */
+import type { Ast } from '@falco-ts/filter-lang';
 import type { EventSource } from './source';
 import { Collector } from './loader/collector';
 import { LoadContext } from './loader/context';
@@ -47,6 +48,7 @@ export class Engine {
   private readonly extraOutputFields: ExtraOutputField[] = [];
   private minPriority: Priority = 7;
   private readonly matches: CompiledRule[] = [];
+  private readonly parseCache = new Map<string, Ast>();
 
   constructor(sources: readonly EventSource<unknown>[] = []) {
     for (const s of sources) this.addSource(s);
@@ -124,6 +126,7 @@ export class Engine {
     const compiler = new RulesCompiler(this.sources, result, {
       extraOutputs: this.extraOutputs,
       extraOutputFields: this.extraOutputFields,
+      parseCache: this.parseCache,
     });
     const out = compiler.compile(this.collector);
     if (!out) return result;
@@ -145,6 +148,7 @@ export class Engine {
     this.collector = this.newCollector();
     this.compiled = undefined;
     this.contents.clear();
+    this.parseCache.clear();
     this.rulesets.reset([]);
     this.indexes.clear();
   }

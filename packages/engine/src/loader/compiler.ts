@@ -53,6 +53,11 @@ export interface ExtraOutputField extends ExtraOutputFormat {
 export interface CompileOptions {
   extraOutputs: readonly ExtraOutputFormat[];
   extraOutputFields: readonly ExtraOutputField[];
+  /**
+   * Parsed conditions by text, shared across loads: every load recompiles all files so far, and
+   * ASTs are immutable, so a text parsed once need not be parsed again.
+   */
+  parseCache?: Map<string, Ast>;
 }
 
 export interface CompiledList {
@@ -165,8 +170,12 @@ export class RulesCompiler {
       text = r.text;
       if (r.used) l.used = true;
     }
+    const cached = this.options.parseCache?.get(text);
+    if (cached) return cached;
     try {
-      return parse(text, { maxDepth: MAX_CONDITION_DEPTH });
+      const ast = parse(text, { maxDepth: MAX_CONDITION_DEPTH });
+      this.options.parseCache?.set(text, ast);
+      return ast;
     } catch (e) {
       if (e instanceof FilterSyntaxError) {
         throw new LoadError('LOAD_ERR_COMPILE_CONDITION', e.reason, ctx.inCondition(e.position, text));

@@ -4,85 +4,94 @@
  * code; `and` intersects, `or` unites, and `not` is pushed down to the leaves (De Morgan), so
  * `not evt.type = open` selects everything but open. `evt.num = 0` can never hold (event numbers
  * start at 1) and selects nothing, which is how rules files write "never true".
+ *
+ * Sets are byte masks over the code space (a few hundred codes), cheap to combine at load time.
  */
 import { NodeType, type Ast, type BinaryCheckNode, type Expr } from '@falco-ts/filter-lang';
 import type { EventSource } from '../source';
 
-type CodeSet = ReadonlySet<number>;
+type Source = Pick<EventSource<unknown>, 'eventTypes' | 'eventTypeFields'>;
 
-export function eventCodesOf(ast: Ast, source: Pick<EventSource<unknown>, 'eventTypes' | 'eventTypeFields'>): number[] {
-  const all = new Set(source.eventTypes.allCodes);
-  if (source.eventTypeFields.length === 0) return [...all].sort((a, b) => a - b);
-  const set = codes(ast, false, all, source);
-  return [...set].sort((a, b) => a - b);
+class CodeSpace {
+  readonly size: number;
+  readonly all: Uint8Array;
+  constructor(readonly source: Source) {
+    const codes = source.eventTypes.allCodes;
+    this.size = codes.reduce((m, c) => Math.max(m, c + 1), 0);
+    this.all = new Uint8Array(this.size);
+    for (const c of codes) this.all[c] = 1;
+  }
+  named(names: readonly string[]): Uint8Array {
+    const s = new Uint8Array(this.size);
+    for (const n of names) for (const c of this.source.eventTypes.codesForName(n)) if (c < this.size) s[c] = this.all[c]!;
+    return s;
+  }
+  complement(s: Uint8Array): Uint8Array {
+    const out = new Uint8Array(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = this.all[i]! & (s[i]! ^ 1);
+    return out;
+  }
 }
 
-function codes(
-  node: Expr,
-  negated: boolean,
-  all: CodeSet,
-  source: Pick<EventSource<unknown>, 'eventTypes' | 'eventTypeFields'>,
-): CodeSet {
+export function eventCodesOf(ast: Ast, source: Source): number[] {
+  const space = new CodeSpace(source);
+  const set = source.eventTypeFields.length === 0 ? space.all : codes(ast, false, space);
+  const out: number[] = [];
+  for (let i = 0; i < space.size; i++) if (set[i]) out.push(i);
+  return out;
+}
+
+function codes(node: Expr, negated: boolean, space: CodeSpace): Uint8Array {
   switch (node.type) {
     case NodeType.And:
     case NodeType.Or: {
-      const sets = node.children.map((c) => codes(c, negated, all, source));
       const intersect = (node.type === NodeType.And) !== negated;
-      return intersect ? intersection(sets, all) : union(sets);
+      const out = intersect ? space.all.slice() : new Uint8Array(space.size);
+      for (const child of node.children) {
+        const s = codes(child, negated, space);
+        if (s === space.all) {
+          if (!intersect) return space.all;
+          continue;
+        }
+        for (let i = 0; i < space.size; i++) out[i] = intersect ? out[i]! & s[i]! : out[i]! | s[i]!;
+      }
+      return out;
     }
     case NodeType.Not:
-      return codes(node.child, !negated, all, source);
+      return codes(node.child, !negated, space);
     case NodeType.BinaryCheck: {
-      const selected = checkCodes(node, all, source);
-      if (!selected) return all;
-      return negated ? difference(all, selected) : selected;
+      const selected = checkCodes(node, space);
+      if (!selected) return space.all;
+      return negated ? space.complement(selected) : selected;
     }
     default:
-      return all;
+      return space.all;
   }
 }
 
 /** The codes a single check selects, or undefined when it does not restrict event types. */
-function checkCodes(
-  node: BinaryCheckNode,
-  all: CodeSet,
-  source: Pick<EventSource<unknown>, 'eventTypes' | 'eventTypeFields'>,
-): CodeSet | undefined {
+function checkCodes(node: BinaryCheckNode, space: CodeSpace): Uint8Array | undefined {
   if (node.left.type !== NodeType.Field || node.modifier) return undefined;
   const field = node.left.name;
   if (field === 'evt.num' && (node.operator === '=' || node.operator === '==') && node.right.type === NodeType.Value) {
-    if (/^0+$/.test(node.right.value)) return new Set();
+    if (/^0+$/.test(node.right.value)) return new Uint8Array(space.size);
   }
-  if (!source.eventTypeFields.includes(field)) return undefined;
+  if (!space.source.eventTypeFields.includes(field)) return undefined;
   const names =
-    node.right.type === NodeType.Value ? [node.right.value] : node.right.type === NodeType.List ? node.right.items.map((i) => i.value) : undefined;
+    node.right.type === NodeType.Value
+      ? [node.right.value]
+      : node.right.type === NodeType.List
+        ? node.right.items.map((i) => i.value)
+        : undefined;
   if (!names) return undefined;
-  const named = new Set<number>();
-  for (const n of names) for (const c of source.eventTypes.codesForName(n)) named.add(c);
   switch (node.operator) {
     case '=':
     case '==':
     case 'in':
-      return named;
+      return space.named(names);
     case '!=':
-      return difference(all, named);
+      return space.complement(space.named(names));
     default:
       return undefined;
   }
-}
-
-function intersection(sets: CodeSet[], all: CodeSet): CodeSet {
-  let out: Set<number> = new Set(all);
-  for (const s of sets) out = new Set([...out].filter((c) => s.has(c)));
-  return out;
-}
-
-function union(sets: CodeSet[]): CodeSet {
-  const out = new Set<number>();
-  for (const s of sets) for (const c of s) out.add(c);
-  return out;
-}
-
-function difference(a: CodeSet, b: CodeSet): CodeSet {
-  return new Set([...a].filter((c) => !b.has(c)));
 }
