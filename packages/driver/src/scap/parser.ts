@@ -28,8 +28,14 @@ export interface ParserOptions {
 
 /** What was read: block and event counts, time span. */
 export class CaptureStats {
-  /** Blocks by name (`EV_V2`, `PL_V9`, …). */
-  readonly blocks = new Map<string, number>();
+  private readonly blockCounts = new Map<number, number>();
+  countBlock(type: number): void {
+    this.blockCounts.set(type, (this.blockCounts.get(type) ?? 0) + 1);
+  }
+  /** Blocks by name (`EV_V2`, `PL_V9`, …), in order of first appearance. */
+  get blocks(): Map<string, number> {
+    return new Map([...this.blockCounts].map(([t, n]) => [blockName(t), n]));
+  }
   /** Events as stored in the file, by event type id. */
   readonly storedByType = new Uint32Array(EVENT_TYPE_COUNT);
   /** Events delivered in batches (after conversion), by event type id. */
@@ -68,6 +74,15 @@ export class CaptureStats {
 }
 
 const DEFAULT_BATCH_BYTES = 1 << 20;
+
+/** Copy without creating a subarray per event: a plain loop for small events, set() for large ones. */
+function copyBytes(src: Uint8Array, from: number, dst: Uint8Array, to: number, n: number): void {
+  if (n > 256) {
+    dst.set(src.subarray(from, from + n), to);
+    return;
+  }
+  for (let k = 0; k < n; k++) dst[to + k] = src[from + k]!;
+}
 const DEFAULT_MAX_BLOCK = 64 << 20;
 
 export class ScapParser {
@@ -163,7 +178,7 @@ export class ScapParser {
 
   private block(type: number, at: number, total: number): void {
     const kind = blockKind(type);
-    this.stats.blocks.set(this.blockName, (this.stats.blocks.get(this.blockName) ?? 0) + 1);
+    this.stats.countBlock(type);
     const bodyStart = at + BLOCK_HEADER_SIZE;
     const bodyEnd = at + total - 4;
     if (kind?.family === 'EV') {
@@ -328,7 +343,7 @@ export class ScapParser {
     od.setUint16(o + RECORD.RESERVED, 0, true);
     od.setUint32(o + RECORD.FLAGS, flags, true);
     if (version >= 2) {
-      this.out.set(this.buf.subarray(ev, ev + len), o + RECORD_PREFIX_SIZE);
+      copyBytes(this.buf, ev, this.out, o + RECORD_PREFIX_SIZE, len);
     } else {
       this.out.set(this.buf.subarray(ev, ev + 16), o + RECORD.TS);
       od.setUint32(o + RECORD.LEN, modernLen, true);

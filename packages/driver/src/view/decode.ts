@@ -253,13 +253,58 @@ function popcountBytes(b: Uint8Array): number {
   return c;
 }
 
+// Fast-path readers for fixed-size numeric types, by PT id: how many bytes and how to read them,
+// straight from the batch (no subarray or DataView per value).
+const NUM_NONE = 0;
+const NUM_I = 1; // signed, as number
+const NUM_U = 2; // unsigned, as number
+const NUM_U64 = 3; // unsigned 64-bit, as bigint
+const NUM_KIND = new Uint8Array(64);
+const NUM_SIZE = new Uint8Array(64);
+function num(kind: number, size: number, ...pts: number[]): void {
+  for (const pt of pts) {
+    NUM_KIND[pt] = kind;
+    NUM_SIZE[pt] = size;
+  }
+}
+num(NUM_I, 1, PT.INT8);
+num(NUM_I, 2, PT.INT16);
+num(NUM_I, 4, PT.INT32, PT.FD32, PT.PID32);
+num(NUM_I, 8, PT.INT64, PT.ERRNO, PT.FD, PT.PID);
+num(NUM_U, 1, PT.UINT8, PT.SIGTYPE, PT.FLAGS8, PT.ENUMFLAGS8, PT.L4PROTO, PT.SOCKFAMILY);
+num(NUM_U, 2, PT.UINT16, PT.FLAGS16, PT.ENUMFLAGS16, PT.PORT, PT.SYSCALLID);
+num(NUM_U, 4, PT.UINT32, PT.FLAGS32, PT.ENUMFLAGS32, PT.MODE, PT.UID, PT.GID, PT.SIGSET);
+num(NUM_U64, 8, PT.UINT64, PT.RELTIME, PT.ABSTIME);
+
 /**
  * Parameter i of the current event decoded by its schema type; `null` when empty. Parameters past
  * the schema's count (from newer producers) come back as raw bytes.
  */
 export function decodeParam(view: EventView, i: number): ParamValue {
   const p = EVENT_TABLE[view.type]?.params[i];
-  const bytes = view.paramBytes(i);
-  if (p === undefined) return bytes.length === 0 ? null : bytes;
-  return decodeValue(p[1], bytes, p[3]);
+  const len = view.paramLength(i);
+  if (p === undefined) return len === 0 ? null : view.paramBytes(i);
+  const pt = p[1];
+  const kind = NUM_KIND[pt]!;
+  if (kind !== NUM_NONE) {
+    const size = NUM_SIZE[pt]!;
+    if (len < size) return null;
+    const dv = view.dataView;
+    const at = view.paramOffset(i);
+    if (kind === NUM_U64) return dv.getBigUint64(at, true);
+    const signed = kind === NUM_I;
+    switch (size) {
+      case 1:
+        return signed ? dv.getInt8(at) : dv.getUint8(at);
+      case 2:
+        return signed ? dv.getInt16(at, true) : dv.getUint16(at, true);
+      case 4:
+        return signed ? dv.getInt32(at, true) : dv.getUint32(at, true);
+      default:
+        return dv.getInt32(at + 4, true) * 4294967296 + dv.getUint32(at, true);
+    }
+  }
+  if (len === 0) return null;
+  if (pt === PT.CHARBUF || pt === PT.FSPATH || pt === PT.FSRELPATH) return view.str(i);
+  return decodeValue(pt, view.paramBytes(i), p[3]);
 }
