@@ -24,10 +24,18 @@ namespace {
 thread_local std::string g_libbpf_log;
 int CollectLibbpfLog(enum libbpf_print_level level, const char* format, va_list args) {
   if (level == LIBBPF_DEBUG) return 0;
-  char line[1024];
-  int n = vsnprintf(line, sizeof(line), format, args);
+  va_list copy;
+  va_copy(copy, args);
+  int n = vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
+  if (n <= 0) return n;
+  std::string line(static_cast<size_t>(n) + 1, '\0');
+  vsnprintf(line.data(), line.size(), format, args);
+  line.resize(static_cast<size_t>(n));
+  // The verifier log can be megabytes; its end says why a program was refused.
+  if (line.size() > 6144) line = "...\n" + line.substr(line.size() - 6144);
   g_libbpf_log += line;
-  if (g_libbpf_log.size() > 8192) g_libbpf_log.erase(0, g_libbpf_log.size() - 8192);
+  if (g_libbpf_log.size() > 16384) g_libbpf_log.erase(0, g_libbpf_log.size() - 16384);
   return n;
 }
 
@@ -126,8 +134,8 @@ void CaptureSession::Load(Napi::Env env) {
   bpf_program* prog = nullptr;
   bpf_object__for_each_program(prog, skel_->obj) {
     std::string_view name = bpf_program__name(prog);
-    bool attached = name == "sys_exit_dispatch" || name == "sys_enter_dispatch";
-    for (const auto& lp : kLifecyclePrograms) attached = attached || name == lp.prog;
+    bool attached = false;
+    for (std::string_view a : kAttachedPrograms) attached = attached || name == a;
     bpf_program__set_autoattach(prog, attached);
   }
   PlanSyscalls();

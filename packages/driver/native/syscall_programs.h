@@ -18,6 +18,17 @@ struct SyscallProgram {
 
 inline constexpr SyscallProgram kSyscallPrograms[] = {
     {"openat", SYS_openat, "openat_x", "openat_e"},
+    {"execve", SYS_execve, "execve_x", ""},
+    {"execveat", SYS_execveat, "execveat_x", ""},
+    {"clone", SYS_clone, "clone_x", ""},
+    {"clone3", SYS_clone3, "clone_x", ""},
+    {"fork", SYS_fork, "clone_x", ""},
+    {"vfork", SYS_vfork, "clone_x", ""},
+};
+
+// Programs attached to the kernel directly; everything else is entered through a tail call.
+inline constexpr std::string_view kAttachedPrograms[] = {
+    "sys_exit_dispatch", "sys_enter_dispatch", "sched_process_exec", "sched_process_exit",
 };
 
 // Process lifecycle tracepoints, switched with the same name list as syscalls.

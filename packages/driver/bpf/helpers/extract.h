@@ -44,41 +44,62 @@ static __always_inline long extract__prepend_component(struct auxiliary_map *aux
 	return pos;
 }
 
+struct path_walk {
+	struct auxiliary_map *aux;
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct mount *mnt_parent;
+	struct dentry *mnt_root;
+};
+
+/* One step up the tree: a bpf_loop callback, so the verifier checks it once, not per level. */
+static long extract__path_step(__u64 index, void *ctx)
+{
+	struct path_walk *w = ctx;
+	/* Locals, not w->field, inside BPF_CORE_READ: the walk state is not a kernel type. */
+	struct dentry *dentry = w->dentry;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == w->mnt_root || dentry == parent) {
+		if (mnt == w->mnt_parent)
+			return 1; /* the real root */
+		/* At the root of a mount: continue from where it is mounted. */
+		struct mount *up = w->mnt_parent;
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->mnt_parent = BPF_CORE_READ(up, mnt_parent);
+		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
+		return 0;
+	}
+	struct qstr d_name = BPF_CORE_READ(dentry, d_name);
+	struct auxiliary_map *aux = w->aux;
+	long next = extract__prepend_component(aux, aux->path_pos & (AUXMAP_TMP_SIZE / 2 - 1), d_name.name, d_name.len);
+	if (next < 0)
+		return 1;
+	aux->path_pos = next;
+	w->dentry = parent;
+	return 0;
+}
+
 /*
  * Resolves a struct path to an absolute path as seen from the initial mount namespace, crossing
  * mount points upwards, and stores it as one charbuf parameter.
  */
 static __always_inline void extract__store_path(struct auxiliary_map *aux, struct path *path)
 {
-	struct dentry *dentry = BPF_CORE_READ(path, dentry);
 	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
-	struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	long pos = PATH_TMP_END;
+	struct path_walk w = {
+		.aux = aux,
+		.dentry = BPF_CORE_READ(path, dentry),
+		.mnt = mnt,
+		.mnt_parent = BPF_CORE_READ(mnt, mnt_parent),
+		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
+	};
 	aux->tmp[PATH_TMP_END] = 0;
-
-	for (int i = 0; i < MAX_PATH_COMPONENTS; i++) {
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-		if (dentry == mnt_root || dentry == parent) {
-			if (mnt != mnt_parent) {
-				/* At the root of a mount: continue from where it is mounted. */
-				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-				mnt = mnt_parent;
-				mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-				vfsmnt = &mnt->mnt;
-				mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-				continue;
-			}
-			break;
-		}
-		struct qstr d_name = BPF_CORE_READ(dentry, d_name);
-		long next = extract__prepend_component(aux, pos, d_name.name, d_name.len);
-		if (next < 0)
-			break;
-		pos = next;
-		dentry = parent;
-	}
+	aux->path_pos = PATH_TMP_END;
+	bpf_loop(MAX_PATH_COMPONENTS, extract__path_step, &w, 0);
+	long pos = aux->path_pos & (AUXMAP_TMP_SIZE / 2 - 1);
 	if (pos == PATH_TMP_END) {
 		pos -= 1;
 		aux->tmp[PATH_TMP_END - 1] = '/';
@@ -86,27 +107,42 @@ static __always_inline void extract__store_path(struct auxiliary_map *aux, struc
 	auxmap__store_tmp(aux, (__u32)pos, (__u32)(PATH_TMP_END + 1 - pos));
 }
 
+struct cgroup_walk {
+	struct auxiliary_map *aux;
+	struct kernfs_node *kn;
+};
+
+static long extract__cgroup_step(__u64 index, void *ctx)
+{
+	struct cgroup_walk *w = ctx;
+	struct kernfs_node *kn = w->kn;
+	if (!kn)
+		return 1;
+	struct kernfs_node *parent = extract__kernfs_parent(kn);
+	if (!parent)
+		return 1; /* the root node's name is not part of the path */
+	const char *name = BPF_CORE_READ(kn, name);
+	char probe[MAX_NAME_SIZE];
+	long n = bpf_probe_read_kernel_str(probe, sizeof(probe), name);
+	if (n <= 1)
+		return 1;
+	struct auxiliary_map *aux = w->aux;
+	long next = extract__prepend_component(aux, aux->path_pos & (AUXMAP_TMP_SIZE / 2 - 1), (const unsigned char *)name, (__u32)(n - 1));
+	if (next < 0)
+		return 1;
+	aux->path_pos = next;
+	w->kn = parent;
+	return 0;
+}
+
 /* The cgroup v2 path of a task, from its kernfs node up to the hierarchy root. */
 static __always_inline long extract__cgroup_path_into_tmp(struct auxiliary_map *aux, struct task_struct *task)
 {
-	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
-	long pos = PATH_TMP_END;
+	struct cgroup_walk w = {.aux = aux, .kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn)};
 	aux->tmp[PATH_TMP_END] = 0;
-	for (int i = 0; i < MAX_PATH_COMPONENTS && kn; i++) {
-		struct kernfs_node *parent = extract__kernfs_parent(kn);
-		if (!parent)
-			break; /* the root node's name is not part of the path */
-		const char *name = BPF_CORE_READ(kn, name);
-		char first[MAX_NAME_SIZE];
-		long n = bpf_probe_read_kernel_str(first, sizeof(first), name);
-		if (n <= 1)
-			break;
-		long next = extract__prepend_component(aux, pos, (const unsigned char *)name, (__u32)(n - 1));
-		if (next < 0)
-			break;
-		pos = next;
-		kn = parent;
-	}
+	aux->path_pos = PATH_TMP_END;
+	bpf_loop(MAX_PATH_COMPONENTS, extract__cgroup_step, &w, 0);
+	long pos = aux->path_pos & (AUXMAP_TMP_SIZE / 2 - 1);
 	if (pos == PATH_TMP_END) {
 		pos -= 1;
 		aux->tmp[PATH_TMP_END - 1] = '/';

@@ -86,7 +86,9 @@ static __always_inline void auxmap__store_user_string(struct auxiliary_map *aux,
 /* A NUL-terminated string from kernel memory (comm, dentry names). */
 static __always_inline void auxmap__store_kernel_string(struct auxiliary_map *aux, const void *ptr, __u32 max)
 {
-	long n = bpf_probe_read_kernel_str(&aux->data[SAFE_PAYLOAD(aux->payload_pos)], max & (MAX_PATH_SIZE - 1), ptr);
+	if (max > MAX_PATH_SIZE)
+		max = MAX_PATH_SIZE;
+	long n = bpf_probe_read_kernel_str(&aux->data[SAFE_PAYLOAD(aux->payload_pos)], max, ptr);
 	if (n <= 0) {
 		counters__count_read_failure();
 		auxmap__store_empty(aux);

@@ -82,6 +82,11 @@ struct auxiliary_map {
 	__u8 tmp[AUXMAP_TMP_SIZE]; /* paths are built here backwards, one component at a time */
 	__u64 payload_pos;
 	__u64 lengths_pos;
+	/*
+	 * Start of the path being assembled in tmp. Kept here rather than on the stack so the verifier
+	 * treats it as a bounded unknown and checks a path-walk step once instead of once per depth.
+	 */
+	__u64 path_pos;
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -4,14 +4,14 @@
  */
 import { EVENT_TABLE } from '../../src';
 import { openCapture, type LiveCapture } from '../../src/live';
-import { collect, cstr, i64, isRoot, run, u32 } from './helpers';
+import { collect, cstr, i64, isRoot, run, strings, u32 } from './helpers';
 
 const live = isRoot ? describe : describe.skip;
 
 live('live openat', () => {
   let capture: LiveCapture;
   beforeAll(async () => {
-    capture = await openCapture({ syscalls: ['openat'] });
+    capture = await openCapture({ syscalls: ['openat', 'execve'] });
   });
   afterAll(() => capture?.close());
 
@@ -21,12 +21,12 @@ live('live openat', () => {
     void child.then((r) => (pid = r.pid));
     const events = await collect(
       capture,
-      (v) => v.name === 'openat' && v.nparams > 2,
-      (evs) => pid > 0 && evs.filter((e) => e.tid === pid && cstr(e.params[e.dir === '>' ? 1 : 2]) === '/etc/shadow').length >= 2,
+      (v) => (v.name === 'openat' && v.nparams > 2) || v.name === 'execve',
+      (evs) => pid > 0 && evs.filter((e) => e.tid === pid && e.name === 'openat' && cstr(e.params[e.dir === '>' ? 1 : 2]) === '/etc/shadow').length >= 2,
     );
     const mine = events.filter((e) => e.tid === pid);
-    const enter = mine.find((e) => e.dir === '>' && cstr(e.params[1]) === '/etc/shadow');
-    const exit = mine.find((e) => e.dir === '<' && cstr(e.params[2]) === '/etc/shadow');
+    const enter = mine.find((e) => e.name === 'openat' && e.dir === '>' && cstr(e.params[1]) === '/etc/shadow');
+    const exit = mine.find((e) => e.name === 'openat' && e.dir === '<' && cstr(e.params[2]) === '/etc/shadow');
     expect(enter).toBeDefined();
     expect(exit).toBeDefined();
     expect(EVENT_TABLE[enter!.type]!.name).toBe('openat');
@@ -38,6 +38,14 @@ live('live openat', () => {
     expect(u32(exit!.params[5])).toBeGreaterThan(0); // dev
     expect(i64(exit!.params[6])).toBeGreaterThan(0n); // ino
     expect(exit!.ts).toBeGreaterThanOrEqual(enter!.ts);
+    // Who did it: the child's exec event carries comm, exe, args and uid for the state model.
+    const exec = mine.find((e) => e.name === 'execve' && i64(e.params[0]) === 0n);
+    expect(exec).toBeDefined();
+    expect(cstr(exec!.params[1])).toBe('cat');
+    expect(strings(exec!.params[2])).toEqual(['/etc/shadow']);
+    expect(cstr(exec!.params[13])).toBe('cat');
+    expect(u32(exec!.params[26])).toBe(0);
+    expect(exec!.ts).toBeLessThan(enter!.ts);
     // Timestamps are wall-clock ns: within a minute of now.
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     expect(nowNs - exit!.ts < 60_000_000_000n && exit!.ts - nowNs < 60_000_000_000n).toBe(true);

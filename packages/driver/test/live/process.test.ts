@@ -1,0 +1,81 @@
+/**
+ * Process lifecycle: exec (argv, env, cwd, credentials, paths), the fork family from both sides,
+ * and exit status, for a shell that runs a child and exits 3.
+ */
+import * as fs from 'node:fs';
+import { openCapture, type LiveCapture } from '../../src/live';
+import { collect, cstr, i64, isRoot, run, strings, u32, type SeenEvent } from './helpers';
+
+const live = isRoot ? describe : describe.skip;
+
+// Parameter positions in the exec and clone exit events (event_table.json).
+const P = { res: 0, exe: 1, args: 2, tid: 3, pid: 4, ptid: 5, cwd: 6, comm: 13, cgroups: 14, env: 15, uid: 26, exepath: 27, filename: 30 };
+
+live('live process lifecycle', () => {
+  let capture: LiveCapture;
+  beforeAll(async () => {
+    capture = await openCapture({ syscalls: ['execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork', 'sched_process_exit'] });
+  });
+  afterAll(() => capture?.close());
+
+  it('sees exec with argv/env/cwd, the fork from both sides, and both exits', async () => {
+    let shell = -1;
+    void run('/bin/sh', ['-c', '/bin/true one two; exit 3'], { cwd: '/tmp', env: { PATH: '/usr/bin:/bin', LIVE_TEST_MARK: 'yes' } }).then((r) => (shell = r.pid));
+    const exitOf = (evs: SeenEvent[], tid: number): SeenEvent | undefined => evs.find((e) => e.name === 'procexit' && e.tid === tid);
+    const events = await collect(
+      capture,
+      () => true,
+      (evs) => {
+        if (shell < 0 || exitOf(evs, shell) === undefined) return false;
+        const child = evs.find((e) => e.name === 'execve' && e.dir === '<' && cstr(e.params[P.exe]) === '/bin/true' && i64(e.params[P.ptid]) === BigInt(shell));
+        return child !== undefined && exitOf(evs, child.tid) !== undefined;
+      },
+    );
+    const shellExec = events.find((e) => e.name === 'execve' && e.tid === shell && i64(e.params[P.res]) === 0n);
+    expect(shellExec).toBeDefined();
+    expect(shellExec!.params).toHaveLength(31);
+    expect(cstr(shellExec!.params[P.exe])).toBe('/bin/sh');
+    expect(strings(shellExec!.params[P.args])).toEqual(['-c', '/bin/true one two; exit 3']);
+    expect(cstr(shellExec!.params[P.cwd])).toBe(fs.realpathSync('/tmp'));
+    expect(strings(shellExec!.params[P.env])).toEqual(expect.arrayContaining(['LIVE_TEST_MARK=yes', 'PATH=/usr/bin:/bin']));
+    expect(cstr(shellExec!.params[P.comm])).toBe('sh');
+    expect(i64(shellExec!.params[P.pid])).toBe(BigInt(shell));
+    expect(i64(shellExec!.params[P.ptid])).toBe(BigInt(process.pid));
+    expect(u32(shellExec!.params[P.uid])).toBe(0);
+    expect(cstr(shellExec!.params[P.filename])).toBe('/bin/sh');
+    expect(cstr(shellExec!.params[P.exepath])).toBe(fs.realpathSync('/bin/sh'));
+    expect(cstr(shellExec!.params[P.cgroups])).toMatch(/^cpuset=\//);
+
+    const childExec = events.find((e) => e.name === 'execve' && e.dir === '<' && cstr(e.params[P.exe]) === '/bin/true' && i64(e.params[P.ptid]) === BigInt(shell))!;
+    expect(strings(childExec.params[P.args])).toEqual(['one', 'two']);
+    const child = childExec.tid;
+
+    // The shell's fork-family call returns the child's tid in the parent and 0 in the child.
+    const forks = events.filter((e) => ['clone', 'clone3', 'fork', 'vfork'].includes(e.name));
+    const parentSide = forks.find((e) => e.tid === shell && i64(e.params[0]) === BigInt(child));
+    const childSide = forks.find((e) => e.tid === child && i64(e.params[0]) === 0n);
+    expect(parentSide).toBeDefined();
+    expect(childSide).toBeDefined();
+    expect(i64(childSide!.params[P.ptid])).toBe(BigInt(shell));
+    expect(childSide!.params).toHaveLength(21);
+
+    // procexit: status, ret, sig, core, reaper
+    const shellExit = exitOf(events, shell)!;
+    expect(i64(shellExit.params[1])).toBe(3n);
+    expect(i64(exitOf(events, child)!.params[1])).toBe(0n);
+  });
+
+  it('reports a failed exec with its errno and the filename as passed', async () => {
+    let pid = -1;
+    void run('/bin/sh', ['-c', 'exec /nonexistent/prog 2>/dev/null'], {}).then((r) => (pid = r.pid));
+    const events = await collect(
+      capture,
+      (v) => v.name === 'execve',
+      (evs) => pid > 0 && evs.some((e) => e.tid === pid && cstr(e.params[P.filename]) === '/nonexistent/prog'),
+    );
+    const failed = events.find((e) => e.tid === pid && cstr(e.params[P.filename]) === '/nonexistent/prog');
+    expect(failed).toBeDefined();
+    expect(i64(failed!.params[P.res])).toBe(-2n); // ENOENT
+    expect(cstr(failed!.params[P.comm])).toBe('sh');
+  });
+});
