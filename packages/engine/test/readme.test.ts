@@ -1,0 +1,20 @@
+/** Runs the README's `ts example` block, so the documented example cannot rot. */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+it('the README example runs and prints what it says', () => {
+  const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+  const m = /```ts example\n([\s\S]*?)```/.exec(readme);
+  expect(m).not.toBeNull();
+  const code = m![1]!;
+  const expected = /\/\/ (\{.*\})\n$/.exec(code)![1];
+  const file = join(__dirname, `readme-example.${process.pid}.tmp.ts`);
+  writeFileSync(file, code);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(file) as { output: string };
+    expect(mod.output).toBe(expected);
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
