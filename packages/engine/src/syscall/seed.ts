@@ -121,10 +121,10 @@ export function seedState(state: SyscallState, init: InitialState): void {
     t.vpid = s.vpid ?? s.pid;
     t.comm = s.comm;
     t.exe = s.exe;
-    t.exepath = s.exepath ?? s.exe;
+    t.exepath = s.exepath ?? '';
     t.args = [...s.args];
     t.env = [...(s.env ?? [])];
-    t.cwd = s.cwd === '' ? '/' : s.cwd.endsWith('/') ? s.cwd : `${s.cwd}/`;
+    t.cwd = s.cwd === '' || s.cwd.endsWith('/') ? s.cwd : `${s.cwd}/`;
     t.uid = s.uid;
     t.gid = s.gid;
     t.loginuid = s.loginuid ?? 0xffffffff;

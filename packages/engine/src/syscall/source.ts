@@ -10,7 +10,9 @@ import {
   bufferText,
   eventTypesByName,
   type EventBatch,
+  type InitialState as CaptureInitialState,
 } from '@falco-ts/driver';
+import { initialStateFromCapture } from './capture-state';
 import { SyscallEvent } from '../fields/event';
 import { syscallFieldRegistry, type SyscallFieldRegistry } from '../fields/registry';
 import type { EventSource, EventTypeTable } from '../source';
@@ -56,6 +58,11 @@ export class SyscallSource implements EventSource<SyscallEvent> {
   /** Seeds the tables with a capture's initial state (before its first event). */
   seed(init: InitialState): void {
     seedState(this.state, init);
+  }
+
+  /** Seeds the tables from the initial state the scap reader found in a capture. */
+  seedFromCapture(capture: CaptureInitialState): void {
+    seedState(this.state, initialStateFromCapture(capture));
   }
 
   /** Seeds the tables from /proc and the host's user files (live capture start). */

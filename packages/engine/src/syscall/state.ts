@@ -83,7 +83,7 @@ export class SyscallState {
     if (info === undefined) return;
 
     // Which descriptor the event is about (fd.* fields).
-    if ((info.flags & (EF.USES_FD | EF.CREATES_FD)) !== 0 || paramIndex(type, 'fd') >= 0) this.selectFd(v, t, info.flags);
+    if ((info.flags & (EF.USES_FD | EF.CREATES_FD)) !== 0) this.selectFd(v, t, info.flags);
 
     const h = HANDLERS[type];
     if (h !== undefined) h(this, v, t);
@@ -93,7 +93,12 @@ export class SyscallState {
   private unknownThread(tid: number): ThreadInfo | undefined {
     if (tid <= 0) return undefined;
     const t = this.threads.create(tid, tid);
-    if (t !== undefined) t.incomplete = true;
+    if (t === undefined) return undefined;
+    // What libsinsp knows of a thread it never saw start: its id, and placeholders.
+    t.incomplete = true;
+    t.comm = '<NA>';
+    t.exe = '<NA>';
+    t.cwd = '';
     return t;
   }
 
@@ -241,8 +246,7 @@ function handleExecve(s: SyscallState, v: EventView, t: ThreadInfo): void {
   const comm = strParam(v, 'comm');
   if (comm !== '') t.comm = comm;
   else if (exe !== '') t.comm = basenameOf(exe).slice(0, 15);
-  const cwd = strParam(v, 'cwd');
-  if (cwd !== '') t.cwd = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  // execve does not change the working directory, so its cwd parameter is not used.
   if (hasParam(v, 'cgroups')) s.setCgroups(t, nulList(bytesParam(v, 'cgroups')));
   if (hasParam(v, 'env')) t.env = nulList(bytesParam(v, 'env'));
   t.fdlimit = intParam(v, 'fdlimit', t.fdlimit);
@@ -276,7 +280,7 @@ function handleExecve(s: SyscallState, v: EventView, t: ThreadInfo): void {
   const filename = strParam(v, 'filename');
   if (trusted !== '') t.exepath = trusted;
   else if (filename !== '') t.exepath = resolvePath(t.cwd, filename);
-  else t.exepath = exe;
+  else t.exepath = '';
   t.incomplete = false;
   t.fds.closeOnExec();
 }
@@ -470,18 +474,19 @@ function handleBind(_s: SyscallState, v: EventView, t: ThreadInfo): void {
   }
 }
 
-/** Datagram I/O carries the peer: unconnected UDP sockets get (or change) their tuple here. */
+/**
+ * Datagram I/O carries the peer: UDP sockets get (or change) their tuple here. Only descriptors
+ * already known as UDP sockets are updated, as libsinsp does; others keep what they had.
+ */
 function handleSocketIo(s: SyscallState, v: EventView, t: ThreadInfo): void {
   const fd = intParam(v, 'fd', -1);
   if (fd < 0 || intParam(v, 'res', -1) < 0) return;
+  const info = t.fds.get(fd);
+  if (info === undefined || info.l4proto !== IPPROTO_UDP || (info.kind !== FdKind.Ipv4 && info.kind !== FdKind.Ipv6)) return;
   const b = bytesParam(v, 'tuple');
   if (b === undefined) return;
-  const info = socketFor(s, t, fd, FdKind.Ipv4);
-  if (info === undefined) return;
-  if (info.l4proto === IPPROTO_TCP && info.name !== '') return; // connected streams keep their tuple
   const role = info.role !== SocketRole.None ? info.role : v.name.startsWith('send') ? SocketRole.Client : SocketRole.Server;
   applyTuple(info, b, role, s.eventNum);
-  s.fdInfo = info;
 }
 
 function handlePipe(s: SyscallState, v: EventView, t: ThreadInfo): void {

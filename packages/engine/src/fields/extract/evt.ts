@@ -142,12 +142,18 @@ function rawArg(e: SyscallEvent, name: string): FieldValue {
 const CATEGORY_NAMES = ['unknown', 'other', 'file', 'net', 'IPC', 'memory', 'process', 'sleep', 'system', 'signal', 'user', 'time'];
 
 function category(e: SyscallEvent): string {
-  const c = (EVENT_TABLE[e.view.type]?.category ?? 0) & 0x3f;
+  const raw = EVENT_TABLE[e.view.type]?.category ?? 0;
+  if ((raw & 64) !== 0) return 'wait';
+  if ((raw & 128) !== 0) return 'scheduler';
+  if ((raw & 256) !== 0) return 'internal';
+  const c = raw & 0x3f;
   if (c < 32) return CATEGORY_NAMES[c] ?? 'unknown';
   // I/O calls are classified by what their descriptor is.
   const f = e.state.fdInfo;
   if (f === undefined) return 'unknown';
   switch (f.kind) {
+    case FdKind.Unknown:
+      return 'unknown';
     case FdKind.File:
     case FdKind.Directory:
       return 'file';
@@ -293,10 +299,7 @@ export const EVT_EXTRACTORS: Record<string, ExtractorFactory> = {
     return r >= 0 ? 'SUCCESS' : (ERRNO_NAMES[-r] ?? String(r));
   },
   'evt.rawres': () => (e) => rawResult(e.view),
-  'evt.failed': () => (e) => {
-    const r = rawResult(e.view);
-    return r === undefined ? undefined : r < 0;
-  },
+  'evt.failed': () => (e) => (rawResult(e.view) ?? 0) < 0,
   'evt.is_io': () => (e) => ioExit(e, EF.READS_FROM_FD | EF.WRITES_TO_FD),
   'evt.is_io_read': () => (e) => ioExit(e, EF.READS_FROM_FD),
   'evt.is_io_write': () => (e) => ioExit(e, EF.WRITES_TO_FD),

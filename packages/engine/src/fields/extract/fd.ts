@@ -29,7 +29,7 @@ function withFd(fn: (f: FdInfo, e: SyscallEvent) => FieldValue): Extract {
 function hasFd(e: SyscallEvent): boolean {
   const info = EVENT_TABLE[e.view.type];
   if (info === undefined) return false;
-  return (info.flags & (EF.USES_FD | EF.CREATES_FD)) !== 0 || paramIndex(e.view.type, 'fd') >= 0;
+  return (info.flags & (EF.USES_FD | EF.CREATES_FD)) !== 0;
 }
 
 const OPEN_CALLS = new Set(['open', 'openat', 'openat2', 'creat', 'open_by_handle_at']);
@@ -64,11 +64,28 @@ function creatorName(e: SyscallEvent, raw: boolean): string | undefined {
   return undefined;
 }
 
+/**
+ * The name of the event's descriptor. An exit event whose descriptor is not in the table (opened
+ * before the capture, or a failed creation) still has one: the path or tuple a creating call
+ * names, '' otherwise, as libsinsp reports it.
+ */
 function fdName(e: SyscallEvent): FieldValue {
   const f = e.state.fdInfo;
   if (f !== undefined) return f.name;
-  return creatorName(e, false);
+  if (!hasFd(e) || (e.view.type & 1) === 0) return undefined;
+  return creatorName(e, false) ?? '';
 }
+
+/** fd.typechar of an event whose descriptor is not in the table: guessed from the call. */
+const NULL_FD_TYPECHAR: Record<string, string> = {
+  open: 'f', openat: 'f', openat2: 'f', creat: 'f',
+  socket: '4', accept: '4', accept4: '4',
+  pipe: 'p', pipe2: 'p',
+  eventfd: 'e', eventfd2: 'e',
+  signalfd: 's', signalfd4: 's',
+  timerfd_create: 't',
+  inotify_init: 'i', inotify_init1: 'i',
+};
 
 function local(f: FdInfo): [string, number] {
   return f.role === SocketRole.Server ? [f.dip, f.dport] : [f.sip, f.sport];
@@ -116,7 +133,11 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
     return t === undefined || !hasFd(e) ? undefined : t.lastEventFd;
   },
   'fd.type': () => withFd((f) => f.typeName),
-  'fd.typechar': () => withFd((f) => f.typeChar),
+  'fd.typechar': () => (e) => {
+    const f = e.state.fdInfo;
+    if (f !== undefined) return f.typeChar;
+    return hasFd(e) ? (NULL_FD_TYPECHAR[e.view.name] ?? 'o') : undefined;
+  },
   'fd.name': () => fdName,
   'fd.directory': () => (e) => {
     const f = e.state.fdInfo;
@@ -124,8 +145,8 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
       if (f.kind === FdKind.Directory) return f.name;
       return isFileLike(f) ? dirnameOf(f.name) : undefined;
     }
-    const n = creatorName(e, false);
-    return n === undefined || !OPEN_CALLS.has(e.view.name) ? undefined : dirnameOf(n);
+    const n = fdName(e);
+    return n === undefined ? undefined : dirnameOf(String(n));
   },
   'fd.filename': () => withFd((f) => (f.kind === FdKind.File ? basenameOf(f.name) : undefined)),
   'fd.ip': () => withFd((f) => (isIp(f) ? f.sip : undefined)),
@@ -140,7 +161,7 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
   'fd.rport': () => withFd((f) => (isIp(f) ? remote(f)[1] : undefined)),
   'fd.l4proto': () => withFd((f) => (f.kind === FdKind.Ipv4 || f.kind === FdKind.Ipv6 ? (L4_NAMES[f.l4proto] ?? '<unknown>') : undefined)),
   'fd.sockfamily': () => withFd((f) => (f.kind === FdKind.Ipv4 || f.kind === FdKind.Ipv6 ? 'ip' : f.kind === FdKind.Unix ? 'unix' : undefined)),
-  'fd.is_server': () => withFd((f) => (f.isSocket ? f.role === SocketRole.Server : undefined)),
+  'fd.is_server': () => withFd((f) => f.role === SocketRole.Server),
   'fd.uid': () => (e) => {
     const t = e.state.thread;
     return t === undefined || e.state.fdInfo === undefined ? undefined : `${t.lastEventFd}${t.tid}`;
@@ -174,7 +195,8 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
   'fd.nameraw': () => (e) => {
     const f = e.state.fdInfo;
     if (f !== undefined) return isFileLike(f) ? f.nameRaw : f.name;
-    return creatorName(e, true);
+    if (!hasFd(e) || (e.view.type & 1) === 0) return undefined;
+    return creatorName(e, true) ?? '';
   },
   'fd.types': (ref) => (e) => {
     const t = e.state.thread;

@@ -9,8 +9,7 @@ import { missing, type Extract, type ExtractorFactory } from './common';
 const NO_ID = 0xffffffff;
 
 function known(e: SyscallEvent): ThreadInfo | undefined {
-  const t = e.state.thread;
-  return t === undefined || t.incomplete ? undefined : t;
+  return e.state.thread;
 }
 
 /** The user entry: the container's own table first, then the host's. */
@@ -25,7 +24,7 @@ function groupOf(e: SyscallEvent, t: ThreadInfo, gid: number): GroupInfo | undef
 function user(read: (u: UserInfo | undefined, t: ThreadInfo) => FieldValue): Extract {
   return (e) => {
     const t = known(e);
-    return t === undefined || t.uid === NO_ID ? undefined : read(userOf(e, t, t.uid), t);
+    return t === undefined ? undefined : read(t.uid === NO_ID ? undefined : userOf(e, t, t.uid), t);
   };
 }
 
@@ -45,10 +44,7 @@ export const USER_EXTRACTORS: Record<string, ExtractorFactory> = {
     if (t === undefined || t.loginuid === NO_ID) return undefined;
     return userOf(e, t, t.loginuid)?.name ?? (t.loginuid === 0 ? 'root' : undefined);
   },
-  'group.gid': () => (e) => {
-    const t = known(e);
-    return t === undefined || t.gid === NO_ID ? undefined : t.gid;
-  },
+  'group.gid': () => (e) => known(e)?.gid,
   'group.name': () => (e) => {
     const t = known(e);
     if (t === undefined || t.gid === NO_ID) return undefined;

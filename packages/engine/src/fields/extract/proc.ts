@@ -7,17 +7,19 @@ import { capabilityNames, missing, perEvent, type Extract, type ExtractorFactory
 
 type ThreadFn = (t: ThreadInfo, e: SyscallEvent) => FieldValue;
 
-/** Reads the event's thread; missing when the thread is unknown or known only from its events. */
+/**
+ * Reads the event's thread. Threads known only from their own events read as libsinsp shows them:
+ * their ids, and '<NA>' placeholders for the name and argv[0].
+ */
 function thread(fn: ThreadFn): Extract {
   return (e) => {
     const t = e.state.thread;
-    return t === undefined || t.incomplete ? undefined : fn(t, e);
+    return t === undefined ? undefined : fn(t, e);
   };
 }
 
 function parentOf(e: SyscallEvent, t: ThreadInfo): ThreadInfo | undefined {
-  const p = e.state.threads.parent(t);
-  return p === undefined || p.incomplete ? undefined : p;
+  return e.state.threads.parent(t);
 }
 
 /** The n-th ancestor (0 = the thread itself). */
@@ -74,7 +76,7 @@ function ancestorField(read: (t: ThreadInfo) => FieldValue): ExtractorFactory {
 export function ancestorCandidates(read: (t: ThreadInfo) => FieldValue): (e: SyscallEvent) => FieldScalar[] | undefined {
   return (e) => {
     const t = e.state.thread;
-    if (t === undefined || t.incomplete) return undefined;
+    if (t === undefined) return undefined;
     const out: FieldScalar[] = [];
     for (const a of ancestors(e, t)) {
       const v = read(a);
@@ -89,7 +91,7 @@ const SHELLS = new Set(['ash', 'bash', 'csh', 'ksh', 'sh', 'tcsh', 'zsh', 'dash'
 /** The session leader: the thread whose pid is the sid, else the eldest ancestor in the session. */
 function sessionLeader(e: SyscallEvent, t: ThreadInfo): ThreadInfo {
   const direct = t.vpid === t.pid || t.vpid <= 0 ? e.state.threads.get(t.sid) : undefined;
-  if (direct !== undefined && !direct.incomplete) return direct;
+  if (direct !== undefined) return direct;
   let leader = t;
   for (const a of ancestors(e, t)) {
     if (a.sid !== t.sid) break;
@@ -170,10 +172,13 @@ export const PROC_EXTRACTORS: Record<string, ExtractorFactory> = {
   })),
   'proc.tty': () => thread((t) => t.tty),
   'proc.pid': () => thread(pid),
-  'proc.ppid': () => thread((t, e) => parentOf(e, t)?.pid),
+  'proc.ppid': () => thread((t, e) => parentOf(e, t)?.pid ?? t.ptid),
   'proc.apid': ancestorField(pid),
-  'proc.vpid': () => thread((t) => t.vpid),
-  'proc.pvpid': () => thread((t, e) => parentOf(e, t)?.vpid),
+  'proc.vpid': () => thread((t) => (t.vpid < 0 ? undefined : t.vpid)),
+  'proc.pvpid': () => thread((t, e) => {
+    const p = parentOf(e, t);
+    return p === undefined || p.vpid < 0 ? undefined : p.vpid;
+  }),
   'proc.sid': () => thread((t) => t.sid),
   'proc.sname': () => perEvent(thread((t, e) => sessionLeader(e, t).comm)),
   'proc.sid.exe': () => perEvent(thread((t, e) => sessionLeader(e, t).exe)),
@@ -225,7 +230,7 @@ export const PROC_EXTRACTORS: Record<string, ExtractorFactory> = {
   // thread.tid comes from the event header, so it exists even for threads the tables do not know.
   'thread.tid': () => (e) => e.view.tid,
   'thread.ismain': () => thread((t) => t.isMain),
-  'thread.vtid': () => thread((t) => t.vtid),
+  'thread.vtid': () => thread((t) => (t.vtid < 0 ? undefined : t.vtid)),
   'thread.nametid': () => thread((t) => `${t.comm}${t.tid}`),
   'thread.exectime': () => missing,
   'thread.totexectime': () => missing,
