@@ -30,6 +30,8 @@ export interface ProcessOptions {
   readonly matching?: RuleMatching;
 }
 
+const NO_OPTIONS: ProcessOptions = {};
+
 /** Per source and ruleset: rule lists by event type code. */
 interface EvalIndex {
   version: number;
@@ -43,7 +45,8 @@ export class Engine {
   private readonly contents = new Map<string, string>();
   private compiled: CompileOutput | undefined;
   private readonly rulesets = new Rulesets();
-  private readonly indexes = new Map<string, EvalIndex>();
+  /** source → ruleset → index; nested so that a lookup builds no key string per event. */
+  private readonly indexes = new Map<string, Map<string, EvalIndex>>();
   private readonly extraOutputs: ExtraOutputFormat[] = [];
   private readonly extraOutputFields: ExtraOutputField[] = [];
   private minPriority: Priority = 7;
@@ -209,8 +212,12 @@ export class Engine {
   }
 
   private index(source: string, ruleset: string): EvalIndex {
-    const key = `${source}\u0000${ruleset}`;
-    let idx = this.indexes.get(key);
+    let bySet = this.indexes.get(source);
+    if (!bySet) {
+      bySet = new Map();
+      this.indexes.set(source, bySet);
+    }
+    let idx = bySet.get(ruleset);
     if (idx && idx.version === this.rulesets.version && idx.minPriority === this.minPriority) return idx;
     const src = this.sources.get(source);
     if (!src) throw new EngineUsageError('ENGINE_UNKNOWN_SOURCE', `Unknown event source ${source}`, { source });
@@ -220,7 +227,7 @@ export class Engine {
       for (const code of r.eventCodes) (byCode[code] ??= []).push(r);
     }
     idx = { version: this.rulesets.version, minPriority: this.minPriority, byCode };
-    this.indexes.set(key, idx);
+    bySet.set(ruleset, idx);
     return idx;
   }
 
@@ -228,7 +235,7 @@ export class Engine {
    * Evaluates one event of `source`. Returns the matching rules in definition order (only the
    * first with `matching: 'first'`, the default). The returned array is reused by the next call.
    */
-  processEvent<E>(source: string, event: E, options: ProcessOptions = {}): readonly CompiledRule[] {
+  processEvent<E>(source: string, event: E, options: ProcessOptions = NO_OPTIONS): readonly CompiledRule[] {
     const idx = this.index(source, options.ruleset ?? DEFAULT_RULESET);
     const src = this.sources.get(source) as EventSource<E>;
     const out = this.matches;
