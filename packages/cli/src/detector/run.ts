@@ -13,7 +13,9 @@ import type { RulesFile } from '../rules-files';
 import { versionInfo } from '../version';
 import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
+import { runK8sAudit, auditWebhook } from './k8saudit';
 import { runLive } from './live';
+import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
 import type { RunSources } from './sources';
 
@@ -108,6 +110,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
         healthzEndpoint: config.webserver.healthzEndpoint,
         health,
         metrics: config.webserver.prometheusMetricsEnabled ? metrics : undefined,
+        k8sAudit: enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit ? (body) => auditWebhook(body, engine, alerts, config.ruleMatching, hostname) : undefined,
       });
       logger.info(`Starting internal webserver, listening on port ${web.port}`);
     } catch (e) {
@@ -162,7 +165,12 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
         })(),
       );
     }
-    const results = await Promise.allSettled(tasks.map((t) => t.finally(() => (replay ? stop.stop('end of capture') : undefined))));
+    if (enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit) {
+      tasks.push(runK8sAudit(ctx, engine, alerts, hostname, stop, web !== undefined));
+    }
+    // A run whose sources all end (a replayed capture, an audit events file) ends with them.
+    const results = await Promise.allSettled(tasks);
+    stop.stop('sources ended');
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   } finally {

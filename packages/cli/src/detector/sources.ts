@@ -9,6 +9,8 @@ import type { EventSource } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { loadedPlugins } from '../actions/plugins';
 import { usageErrors } from '../errors';
+import type { AuditEvent } from '../k8saudit/event';
+import { K8S_AUDIT_SOURCE, createK8sAuditSource } from '../k8saudit/source';
 
 /** The syscall source together with the state machine that must see every event first. */
 export interface SyscallSourceHandle {
@@ -56,6 +58,8 @@ export function createSyscallSource(): SyscallSourceHandle | undefined {
 /** One run's sources: the same objects serve rule compilation and event processing. */
 export interface RunSources {
   readonly syscall: SyscallSourceHandle | undefined;
+  /** Present when the `k8saudit` plugin is loaded. */
+  readonly k8sAudit: EventSource<AuditEvent> | undefined;
   /** Every source for the engine (rules of other sources load with an "unknown source" warning). */
   readonly all: EventSource<unknown>[];
 }
@@ -64,6 +68,7 @@ export function buildSources(ctx: AppContext): RunSources {
   const syscall = createSyscallSource();
   const all: EventSource<unknown>[] = [];
   if (syscall) all.push(syscall.source);
-  void ctx;
-  return { syscall, all };
+  const k8sAudit = loadedPlugins(ctx).some((p) => p.eventSource === K8S_AUDIT_SOURCE) ? createK8sAuditSource() : undefined;
+  if (k8sAudit) all.push(k8sAudit as unknown as EventSource<unknown>);
+  return { syscall, k8sAudit, all };
 }
