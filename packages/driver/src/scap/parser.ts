@@ -273,12 +273,12 @@ export class ScapParser {
       if (ev + len > bodyEnd) this.fail('SCAP_BAD_EVENT', `event length ${len} overruns its block by ${ev + len - bodyEnd} bytes`, ev + 16);
       nparams = this.inferNparams(ev, len, info.params.length);
     }
-    if (!this.convert || passesUnchanged(type, nparams)) {
-      this.emitStored(version, cpu, flags, ev, len, type, nparams);
-      return;
-    }
     let result;
     try {
+      if (!this.convert || passesUnchanged(type, nparams)) {
+        this.emitStored(version, cpu, flags, ev, len, type, nparams);
+        return;
+      }
       result = this.converter.convert(this.tidAt(ev), type, nparams, () => this.paramsOf(version, ev, nparams, lenSize));
     } catch (e) {
       if (e instanceof ConversionError) this.fail('SCAP_CONVERSION', e.message, ev);
