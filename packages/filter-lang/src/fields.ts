@@ -2,7 +2,7 @@
  * The field registry a host supplies to `compile`. filter-lang knows no field by itself: the
  * engine registers the syscall fields, tests and embedders register their own (see README).
  */
-import type { BinaryOperator, UnaryOperator } from './ast';
+import type { BinaryCheckNode, BinaryOperator, UnaryCheckNode, UnaryOperator } from './ast';
 
 /**
  * Field types, named after libsinsp's parameter types. They decide which operators apply, how
@@ -72,7 +72,11 @@ export interface CustomCheck {
   modifier?: 'oneof' | 'anyof' | 'allof';
   /** The right-hand values (one for a plain value, several for a list). */
   values: readonly string[];
+  /** True when the right-hand side was written as a list (`(a)`, `()`), false for one value. */
+  list: boolean;
   arg: string | undefined;
+  /** The check itself, for hosts that recompile it against other fields (see `build`). */
+  node: UnaryCheckNode | BinaryCheckNode;
 }
 
 export interface FieldRegistry<E = unknown> {

@@ -117,7 +117,7 @@ class Codegen<E> {
     const operand = this.operand(node.left);
     this.checkOperator(node, operand, 'exists');
     const custom = operand.field?.definition.customCheck;
-    if (custom) return `${this.slot(custom({ operator: 'exists', values: [], arg: operand.field?.arg }))}(e)`;
+    if (custom) return `${this.slot(custom({ operator: 'exists', values: [], list: false, arg: operand.field?.arg, node }))}(e)`;
     return `(${this.extraction(operand)} !== undefined)`;
   }
 
@@ -157,7 +157,14 @@ class Codegen<E> {
     const values: ValueNode[] = right.type === NodeType.List ? right.items : [right];
     const custom = operand.field?.definition.customCheck;
     if (custom) {
-      const check = { operator: op, modifier: node.modifier, values: values.map((v) => v.value), arg: operand.field?.arg };
+      const check = {
+        operator: op,
+        modifier: node.modifier,
+        values: values.map((v) => v.value),
+        list: right.type === NodeType.List,
+        arg: operand.field?.arg,
+        node,
+      };
       return `${this.slot(custom(check))}(e)`;
     }
     if (right.type === NodeType.List && !LIST_OPERATORS.has(op) && !node.modifier) {
