@@ -17,7 +17,18 @@ struct SyscallProgram {
 };
 
 inline constexpr SyscallProgram kSyscallPrograms[] = {
+    {"open", SYS_open, "open_x", "open_e"},
     {"openat", SYS_openat, "openat_x", "openat_e"},
+    {"openat2", SYS_openat2, "openat2_x", "openat2_e"},
+    {"creat", SYS_creat, "creat_x", "creat_e"},
+    {"connect", SYS_connect, "connect_x", "connect_e"},
+    {"accept", SYS_accept, "accept_x", ""},
+    {"accept4", SYS_accept4, "accept_x", ""},
+    {"bind", SYS_bind, "bind_x", ""},
+    {"sendto", SYS_sendto, "sendto_x", ""},
+    {"sendmsg", SYS_sendmsg, "sendmsg_x", ""},
+    {"recvfrom", SYS_recvfrom, "recvfrom_x", ""},
+    {"recvmsg", SYS_recvmsg, "recvmsg_x", ""},
     {"execve", SYS_execve, "execve_x", ""},
     {"execveat", SYS_execveat, "execveat_x", ""},
     {"clone", SYS_clone, "clone_x", ""},
