@@ -1,7 +1,10 @@
 // Against a real Docker engine started for this file (see test/support/dockerd.ts).
 import Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { MetadataService, containerField, mesosField, type ContainerInfo } from '../src';
 import { JsonApiServer } from './support/json-api';
 import { buildBusyboxImage, startDockerd, type DockerdEngine } from './support/dockerd';
@@ -274,6 +277,26 @@ test("containerd's API, as dockerd runs it, reports the same containers", async 
     await host.remove({ force: true });
   } finally {
     await viaContainerd.close();
+  }
+});
+
+test("the README's example runs and prints the container's fields", async () => {
+  const c = await run({ name: 'readme-example', HostConfig: { Privileged: true } });
+  const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const example = /## Example[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fts-readme-'));
+  try {
+    const file = path.join(dir, 'example.ts');
+    writeFileSync(file, example!.replace("'@falco-ts/metadata'", JSON.stringify(path.join(__dirname, '..', 'src', 'index.ts'))));
+    const tsx = path.join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+    const { stdout } = await promisify(execFile)(tsx, [file], {
+      env: { ...process.env, DOCKER_SOCKET: engine.socketPath, CONTAINER_ID: c.id.slice(0, 12) },
+    });
+    expect(stdout).toContain('container.name=readme-example\ncontainer.image.repository=falco-ts/busybox\ncontainer.privileged=true\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await c.remove({ force: true });
   }
 });
 

@@ -80,8 +80,19 @@ const spec = JSON.parse(fs.readFileSync(file, 'utf8'));
 const caps = spec.process && spec.process.capabilities;
 if (caps) {
   for (const set of Object.keys(caps)) if (Array.isArray(caps[set])) caps[set] = caps[set].filter(allowed);
-  fs.writeFileSync(file, JSON.stringify(spec));
 }
+// Raising a hard rlimit needs CAP_SYS_RESOURCE too (Podman asks for more open files than we have).
+const limitNames = { RLIMIT_NOFILE: 'Max open files', RLIMIT_NPROC: 'Max processes' };
+const limits = fs.readFileSync('/proc/self/limits', 'utf8').split('\\n');
+for (const r of (spec.process && spec.process.rlimits) || []) {
+  const row = limits.find((l) => limitNames[r.type] && l.startsWith(limitNames[r.type]));
+  const hard = row && row.slice(26).trim().split(/\\s+/)[1];
+  if (hard && hard !== 'unlimited') {
+    r.hard = Math.min(r.hard, Number(hard));
+    r.soft = Math.min(r.soft, r.hard);
+  }
+}
+fs.writeFileSync(file, JSON.stringify(spec));
 `;
 }
 
@@ -112,7 +123,7 @@ export function pingDocker(socketPath: string): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -121,7 +132,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -130,13 +141,22 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Writes `<dir>/runc-wrap`, an OCI runtime that fits the spec to this machine's limits (capability
+ * bounding set, hard rlimits) and then runs runc. Returns its path.
+ */
+export async function writeRuntimeWrapper(dir: string): Promise<string> {
+  await fs.writeFile(path.join(dir, 'strip-caps.js'), capStripScript());
+  await fs.writeFile(path.join(dir, 'runc-wrap'), wrapperScript(dir), { mode: 0o755 });
+  return path.join(dir, 'runc-wrap');
+}
+
 export async function startDockerd(options: StartDockerdOptions = {}): Promise<DockerdEngine> {
   // Short paths: unix socket paths are limited to 108 bytes and containerd nests under exec-root.
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'ftsd-'));
   const readyTimeoutMs = options.readyTimeoutMs ?? 30000;
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'strip-caps.js'), capStripScript());
-  await fs.writeFile(path.join(dir, 'runc-wrap'), wrapperScript(dir), { mode: 0o755 });
+  await writeRuntimeWrapper(dir);
   const socketPath = path.join(dir, 'docker.sock');
   const execRoot = path.join(dir, 'exec');
   const logPath = path.join(dir, 'dockerd.log');
@@ -213,7 +233,7 @@ export async function startDockerd(options: StartDockerdOptions = {}): Promise<D
 }
 
 /** Shims whose command line names our directory belong to this engine only. */
-async function killProcessesUnder(dir: string): Promise<void> {
+export async function killProcessesUnder(dir: string): Promise<void> {
   for (const entry of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     const cmdline = await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
@@ -228,7 +248,7 @@ async function killProcessesUnder(dir: string): Promise<void> {
 }
 
 /** dockerd leaves bind mounts (netns, shm) under its roots after a kill; unmount them deepest first. */
-async function unmountUnder(dir: string): Promise<void> {
+export async function unmountUnder(dir: string): Promise<void> {
   const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
     .split('\n')
     .map((l) => l.split(' ')[1])
@@ -282,10 +302,23 @@ export async function buildBusyboxImage(socketPath: string, reference = 'falco-t
     if (failed) throw new Error(`import failed: ${failed.error}`);
     const id = status.map((s) => s.status ?? '').find((s) => s.startsWith('sha256:'));
     if (!id) throw new Error(`import returned no image id: ${body}`);
+    // Podman's compatibility import ignores repo/tag; tagging afterwards works on both engines.
+    await post(socketPath, `/images/${id}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`);
     return id;
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
+}
+
+function post(socketPath: string, urlPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method: 'POST', path: urlPath }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve() : reject(new Error(`POST ${urlPath}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 function splitReference(reference: string): [string, string] {
