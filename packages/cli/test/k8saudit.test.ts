@@ -22,7 +22,11 @@ describe('k8s_audit source', () => {
     expect(field('ka.req.pod.containers.image.repository')(pod)).toEqual(['nginx', 'mysql']);
     expect(field('ka.req.pod.containers.privileged')(pod)).toEqual(['false', 'true']);
     expect(field('ka.req.container.privileged')(pod)).toBe('true');
-    expect(field('ka.req.volume.hostpath', '/etc*')(pod)).toBe('false');
+    // No volumes at all: the field is missing, as in the plugin.
+    expect(field('ka.req.volume.hostpath', '/etc*')(pod)).toBeUndefined();
+    const mount = readAuditFile(join(CONFORMANCE_FALCO, 'k8saudit/create_nginx_pod_sensitive_mount.json'), now)[0]!;
+    expect(field('ka.req.volume.hostpath', '/etc*')(mount)).toBe('true');
+    expect(field('ka.req.volume.hostpath', '/etcx')(mount)).toBe('false');
     expect(field('ka.response.code')(pod)).toBe('201');
     expect(field('ka.target.subresource')(pod)).toBeUndefined();
   });
