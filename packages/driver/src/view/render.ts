@@ -45,7 +45,8 @@ function numberText(v: number | bigint, format: number): string {
 
 /** Buffer text as sysdig prints it: printable ASCII kept, everything else as `.`. */
 export function bufferText(b: Uint8Array, max = Infinity): string {
-  const n = Math.min(b.length, max);
+  // Over the limit, sysdig keeps max - 3 bytes and appends `...`, so the text is max long.
+  const n = b.length > max ? Math.max(0, max - 3) : b.length;
   let s = '';
   for (let k = 0; k < n; k++) {
     const c = b[k]!;
@@ -75,7 +76,8 @@ export function renderValue(pt: number, format: number, bytes: Uint8Array, info:
     case PT.ERRNO: {
       const n = v as number;
       const name = n < 0 ? ERRNO_NAMES[-n] : undefined;
-      return name ? `${n}(${name})` : String(n);
+      if (name) return `${n}(${name})`;
+      return n < 0 ? String(n) : numberText(n, format);
     }
     case PT.FD:
     case PT.FD32: {
