@@ -17,6 +17,8 @@ export { renderArgs, renderParam, renderValue, paramName, bufferText, eventTypeN
 export type { RenderOptions } from './view/render';
 export { BatchBuilder, encode } from './batch-builder';
 export type { EventSpec } from './batch-builder';
+export { openCapture, LiveCapture, DEFAULT_LIVE_SYSCALLS, STATE_SYSCALLS, RULES_5_1_SYSCALLS, DATA_SYSCALLS, runCapture } from './live';
+export type { CaptureOptions, LiveCaptureStats, CaptureArgs } from './live';
 export { ScapReader, openScap, readScapBuffer } from './scap/reader';
 export type { ReadOptions, ScapContents } from './scap/reader';
 export { ScapParser, CaptureStats } from './scap/parser';

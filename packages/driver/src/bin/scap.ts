@@ -5,6 +5,7 @@
  *   scap print FILE           one line per event: number, timestamp, cpu, tid, direction, type, args
  */
 import { CaptureFormatError } from '../errors';
+import { captureCommand } from '../live/capture-command';
 import { openScap } from '../scap/reader';
 import { formatTimestamp, summarizeCapture, type CaptureSummary } from '../scap/summary';
 import { BatchCursor } from '../view/event-view';
@@ -109,6 +110,7 @@ function parseArgs(argv: readonly string[]): { command: string; file: string; fl
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'capture') return captureCommand(argv.slice(1));
   const { command, file, flags } = parseArgs(argv);
   if (command === 'info') {
     const s = await summarizeCapture(file);
