@@ -149,10 +149,11 @@ describe('reader fuzzing (bounded in time)', () => {
   const sources = files.map((f) => gunzipSync(readFileSync(f)));
 
   it('never throws anything but CaptureFormatError on mutated captures', () => {
-    const deadline = Date.now() + 4000;
+    // At least 150 inputs, more while time allows (4 s), never past 25 s on a busy machine.
+    const start = Date.now();
     let cases = 0;
     let errors = 0;
-    for (let seed = 1; Date.now() < deadline; seed++) {
+    for (let seed = 1; (cases < 150 || Date.now() < start + 4000) && Date.now() < start + 25000; seed++) {
       const rand = rng(seed);
       const input = mutate(sources[seed % sources.length]!, rand);
       const t0 = Date.now();
@@ -167,15 +168,15 @@ describe('reader fuzzing (bounded in time)', () => {
       expect(Date.now() - t0).toBeLessThan(5000);
       cases++;
     }
-    expect(cases).toBeGreaterThan(100);
     expect(errors).toBeGreaterThan(0);
-  });
+  }, 60000);
 
   it('never throws anything but CaptureFormatError on random input, gzip or not', () => {
-    const deadline = Date.now() + 1500;
+    const start = Date.now();
     const rand = rng(12345);
     let cases = 0;
-    while (Date.now() < deadline) {
+    let failures = 0;
+    while ((cases < 100 || Date.now() < start + 1500) && Date.now() < start + 15000) {
       const n = Math.floor(rand() * 4096);
       const b = Buffer.alloc(n);
       for (let k = 0; k < n; k++) b[k] = Math.floor(rand() * 256);
@@ -186,12 +187,13 @@ describe('reader fuzzing (bounded in time)', () => {
           readScapBuffer(input);
         } catch (e) {
           if (!(e instanceof CaptureFormatError)) throw e;
+          failures++;
         }
       }
       cases++;
     }
-    expect(cases).toBeGreaterThan(100);
-  });
+    expect(failures).toBeGreaterThan(0);
+  }, 60000);
 });
 
 describe('converter errors', () => {
