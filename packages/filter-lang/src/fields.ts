@@ -65,6 +65,10 @@ export interface FieldDefinition<E = unknown> {
    * compatibility are still checked; values arrive unparsed (unescaped strings).
    */
   customCheck?: (check: CustomCheck) => (event: E) => boolean;
+  /** The field cannot take part in a field-to-field comparison (`val()`), on either side. */
+  noRhs?: boolean;
+  /** No transformer may be applied to the field. */
+  noTransformer?: boolean;
 }
 
 export interface CustomCheck {

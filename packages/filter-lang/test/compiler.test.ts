@@ -1,4 +1,4 @@
-import { compileCondition, FilterCompileError, FilterSyntaxError } from '@falco-ts/filter-lang';
+import { compileCondition, FilterCompileError, FilterSyntaxError, MapFieldRegistry } from '@falco-ts/filter-lang';
 import { registry, type TestEvent } from './helpers/registry';
 
 const run = (cond: string, event: TestEvent): boolean => compileCondition(cond, registry).predicate(event);
@@ -273,5 +273,40 @@ describe('compile: warnings', () => {
     ['syscall.{1}', 0], ['syscall\\\\.*', 0], ['s.*l', 0], ['syscal[l]?', 0],
   ] as [string, number][])('regex %s gives %d warning(s)', (pattern, n) => {
     expect(warnings(`proc.name regex '${pattern}'`).length).toBe(n);
+  });
+});
+
+describe('compile: field-to-field comparisons and field flags', () => {
+  const flagged = new MapFieldRegistry<TestEvent>([
+    { name: 'syscall.type', type: 'charbuf', extract: (e) => e.name },
+    { name: 'evt.is_wait', type: 'bool', extract: (e) => e.ok },
+    { name: 'evt.around', type: 'uint64', noRhs: true, arg: { kind: 'required', form: 'index' }, extract: () => undefined },
+    { name: 'evt.buflen.in', type: 'uint64', extract: () => 1 },
+    { name: 'evt.rawarg.res', type: 'int64', noTransformer: true, extract: () => -1 },
+  ]);
+  const fails = (cond: string): void => {
+    expect(() => compileCondition(cond, flagged)).toThrow(FilterCompileError);
+  };
+  it('rejects comparing fields of different types', () => fails('syscall.type = val(evt.is_wait)'));
+  it('rejects val() on a field that refuses it, on either side', () => {
+    fails('evt.buflen.in = val(evt.around[1404996934793590564])');
+    fails('evt.around[1404996934793590564] = val(evt.buflen.in)');
+  });
+  it('rejects transformers on a field that refuses them', () => {
+    fails('toupper(evt.rawarg.res) = -1');
+    fails('len(evt.rawarg.res) = 1');
+  });
+  it('accepts same-class comparisons', () => {
+    expect(compileCondition('syscall.type = val(syscall.type)', flagged).predicate({ name: 'x' })).toBe(true);
+    expect(compileCondition('syscall.type = syscall.type', flagged).predicate({ name: 'x' })).toBe(false);
+  });
+  it('custom checks still get their values type-checked', () => {
+    const custom = new MapFieldRegistry<TestEvent>([
+      { name: 'c.buffer', type: 'bytebuf', extract: () => undefined, customCheck: () => () => false },
+    ]);
+    expect(() => compileCondition('c.buffer bcontains 12ab001fc5', custom)).not.toThrow();
+    for (const bad of ['g', '123Z', 'abc_1']) {
+      expect(() => compileCondition(`c.buffer bstartswith ${bad}`, custom)).toThrow(FilterCompileError);
+    }
   });
 });

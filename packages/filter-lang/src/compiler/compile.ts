@@ -149,6 +149,16 @@ class Codegen<E> {
     if (right.type === NodeType.Transformer) {
       const other = this.operand(right);
       const cls = typeClass(operand.type);
+      if (operand.noRhs || other.noRhs || operand.field?.definition.customCheck) {
+        this.failAt(node, 'FILTER_OPERATOR', 'field-to-field comparison is not supported by this field');
+      }
+      if (typeClass(other.type) !== cls) {
+        this.failAt(
+          node,
+          'FILTER_OPERATOR',
+          `cannot compare a ${operand.type} field with a ${other.type} field`,
+        );
+      }
       const compare = (a: FieldValue, b: FieldValue): boolean => dynamicCompare(op, cls, a, b);
       return `((v = ${x}) !== undefined && (w = ${this.extraction(other)}) !== undefined && ${this.slot(compare)}(v, w))`;
     }
@@ -157,6 +167,8 @@ class Codegen<E> {
     const values: ValueNode[] = right.type === NodeType.List ? right.items : [right];
     const custom = operand.field?.definition.customCheck;
     if (custom) {
+      // Values must still parse as the field's type (`bstartswith g` is an error everywhere).
+      for (const v of values) this.constant(v, operand, op);
       const check = {
         operator: op,
         modifier: node.modifier,

@@ -11,6 +11,8 @@ import { typeClass } from './types';
 export interface Operand<E> {
   type: FieldType;
   list: boolean;
+  /** Some field in the operand refuses field-to-field comparison. */
+  noRhs?: boolean;
   /** Set for a plain field: the generated code calls `definition.extract(event, arg)`. */
   field?: { definition: FieldDefinition<E>; arg: string | undefined };
   extract: (event: E) => FieldValue;
@@ -51,6 +53,7 @@ function fieldOperand<E>(node: FieldNode, definition: FieldDefinition<E>, arg: s
   return {
     type: definition.type,
     list: definition.list === true,
+    noRhs: definition.noRhs === true,
     field: { definition, arg },
     extract: (event: E) => extract(event, arg),
     fields: [node.name],
@@ -139,11 +142,25 @@ function resolveArg<E>(arg: TransformerArg, registry: FieldRegistry<E>, fail: Fa
     case NodeType.Value:
       return arg.value;
     case NodeType.Field:
-    case NodeType.Transformer:
-      return resolveOperand(arg, registry, fail);
+    case NodeType.Transformer: {
+      const inner = resolveOperand(arg, registry, fail);
+      if (inner.field?.definition.noTransformer) {
+        fail(arg, 'FILTER_TRANSFORMER', `field ${inner.field.definition.name} does not support transformers`);
+      }
+      return inner;
+    }
     case NodeType.ArgList:
       return fail(arg as unknown as ValueNode, 'FILTER_TRANSFORMER', 'a list argument is only valid for join()');
   }
+}
+
+/** Resolves a transformer's field or nested transformer argument, honouring `noTransformer`. */
+function transformed<E>(node: TransformerNode, arg: TransformerArg, registry: FieldRegistry<E>, fail: Fail): Operand<E> {
+  const inner = resolveOperand(arg as FieldNode | TransformerNode, registry, fail);
+  if (inner.field?.definition.noTransformer) {
+    fail(node, 'FILTER_TRANSFORMER', `field ${inner.field.definition.name} does not support transformers`);
+  }
+  return inner;
 }
 
 function requireText<E>(node: TransformerNode, operand: Operand<E>, fail: Fail): void {
@@ -166,7 +183,7 @@ function resolveTransformer<E>(node: TransformerNode, registry: FieldRegistry<E>
     case 'toupper':
     case 'b64':
     case 'basename': {
-      const inner = resolveOperand(node.args[0] as FieldNode | TransformerNode, registry, fail);
+      const inner = transformed(node, node.args[0], registry, fail);
       requireText(node, inner, fail);
       const fn =
         node.name === 'tolower' ? (s: string) => s.toLowerCase()
@@ -178,7 +195,7 @@ function resolveTransformer<E>(node: TransformerNode, registry: FieldRegistry<E>
       return { type, list: inner.list, extract: (e) => mapScalar(get(e), fn), fields: inner.fields };
     }
     case 'len': {
-      const inner = resolveOperand(node.args[0] as FieldNode | TransformerNode, registry, fail);
+      const inner = transformed(node, node.args[0], registry, fail);
       const get = inner.extract;
       if (inner.list) {
         return { type: 'uint64', list: false, extract: (e) => (get(e) as FieldScalar[] | undefined)?.length, fields: inner.fields };
@@ -203,7 +220,7 @@ function resolveTransformer<E>(node: TransformerNode, registry: FieldRegistry<E>
       return { type: 'charbuf', list: false, extract: (e) => joinParts(parts, e, ''), fields: collectFields(parts) };
     }
     case 'getopt': {
-      const target = resolveOperand(node.args[0] as FieldNode | TransformerNode, registry, fail);
+      const target = transformed(node, node.args[0], registry, fail);
       const optstring = (node.args[1] as ValueNode).value;
       const opt = node.arg;
       if (opt === undefined || opt.length !== 1) {
