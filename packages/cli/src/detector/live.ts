@@ -90,6 +90,7 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
           o.stop.stop('syscall event drops');
           break;
         }
+        if (ev === undefined) continue;
         const matches = o.engine.processEvent('syscall', ev, options);
         for (let i = 0; i < matches.length; i++) o.alerts.rule(o.engine.alert(matches[i]!, ev, o.hostname));
       }

@@ -55,6 +55,7 @@ export async function replayCapture(o: ReplayOptions): Promise<ReplayResult> {
         events++;
         const ev = o.syscall.process(v);
         if (!o.drops.onEvent(v.tsHigh * TWO_32 + v.tsLow, counters)) return { events, completed: false };
+        if (ev === undefined) continue;
         const matches = o.engine.processEvent('syscall', ev, options);
         for (let i = 0; i < matches.length; i++) o.alerts.rule(o.engine.alert(matches[i]!, ev, o.hostname));
       }

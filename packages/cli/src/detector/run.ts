@@ -144,7 +144,6 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
             return;
           }
           const syscall = sources.syscall;
-          if (!syscall) throw runErrors.unavailable('syscall source', 'the syscall event source is not available in this build');
           const common = { engine, syscall, alerts, hostname, matching: config.ruleMatching, drops, stopped: () => stop.stopped };
           let completed: boolean;
           if (replay) {

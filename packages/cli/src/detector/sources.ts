@@ -4,8 +4,8 @@
  * the configuration loads (`k8saudit` → `k8s_audit`). `--enable-source`/`--disable-source`
  * choose among them as in Falco.
  */
-import type { EventView, InitialState } from '@falco-ts/driver';
-import type { EventSource } from '@falco-ts/engine';
+import { RECORD_FLAG_STATE_ONLY, type EventView, type InitialState } from '@falco-ts/driver';
+import { SyscallSource, type EventSource } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { loadedPlugins } from '../actions/plugins';
 import { usageErrors } from '../errors';
@@ -21,7 +21,7 @@ export interface SyscallSourceHandle {
   seedFromProc(): void;
   /**
    * Applies the record `view` points at to the process/fd state and returns the (reused) event
-   * object the source's rules evaluate.
+   * object the source's rules evaluate, or undefined for records kept only to rebuild state.
    */
   process(view: EventView): unknown;
 }
@@ -44,20 +44,25 @@ export function enabledSources(ctx: AppContext): string[] {
   return enabled;
 }
 
-let syscallFactory: (() => SyscallSourceHandle) | undefined;
-
-/** Where the engine's syscall source is plugged in (see `wire.ts`). */
-export function registerSyscallSource(factory: () => SyscallSourceHandle): void {
-  syscallFactory = factory;
-}
-
-export function createSyscallSource(): SyscallSourceHandle | undefined {
-  return syscallFactory?.();
+/** The engine's syscall source behind the handle the replay and live loops use. */
+export function createSyscallSource(hostname?: string): SyscallSourceHandle {
+  const src = new SyscallSource({ hostname });
+  const event = src.event;
+  return {
+    source: src as unknown as EventSource<unknown>,
+    seed: (state) => src.seedFromCapture(state),
+    seedFromProc: () => src.seedFromProc(),
+    process(view) {
+      event.view.moveTo(view.data, view.offset);
+      event.advance();
+      return (view.flags & RECORD_FLAG_STATE_ONLY) !== 0 ? undefined : event;
+    },
+  };
 }
 
 /** One run's sources: the same objects serve rule compilation and event processing. */
 export interface RunSources {
-  readonly syscall: SyscallSourceHandle | undefined;
+  readonly syscall: SyscallSourceHandle;
   /** Present when the `k8saudit` plugin is loaded. */
   readonly k8sAudit: EventSource<AuditEvent> | undefined;
   /** Every source for the engine (rules of other sources load with an "unknown source" warning). */
@@ -65,7 +70,7 @@ export interface RunSources {
 }
 
 export function buildSources(ctx: AppContext): RunSources {
-  const syscall = createSyscallSource();
+  const syscall = createSyscallSource(ctx.io.env['FALCO_HOSTNAME'] || undefined);
   const all: EventSource<unknown>[] = [];
   if (syscall) all.push(syscall.source);
   const k8sAudit = loadedPlugins(ctx).some((p) => p.eventSource === K8S_AUDIT_SOURCE) ? createK8sAuditSource() : undefined;
