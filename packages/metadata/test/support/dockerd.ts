@@ -92,6 +92,9 @@ for (const r of (spec.process && spec.process.rlimits) || []) {
     r.soft = Math.min(r.soft, r.hard);
   }
 }
+// Lowering oom_score_adj below our own needs CAP_SYS_RESOURCE as well (CRI pause containers ask for -998).
+const ownOom = Number(fs.readFileSync('/proc/self/oom_score_adj', 'utf8').trim());
+if (spec.process && typeof spec.process.oomScoreAdj === 'number' && spec.process.oomScoreAdj < ownOom) spec.process.oomScoreAdj = ownOom;
 fs.writeFileSync(file, JSON.stringify(spec));
 `;
 }
@@ -143,7 +146,7 @@ export function processAlive(pid: number): boolean {
 
 /**
  * Writes `<dir>/runc-wrap`, an OCI runtime that fits the spec to this machine's limits (capability
- * bounding set, hard rlimits) and then runs runc. Returns its path.
+ * bounding set, hard rlimits, oom_score_adj floor) and then runs runc. Returns its path.
  */
 export async function writeRuntimeWrapper(dir: string): Promise<string> {
   await fs.writeFile(path.join(dir, 'strip-caps.js'), capStripScript());
