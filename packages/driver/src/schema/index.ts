@@ -54,8 +54,10 @@ export function flagTable(name: string | null): FlagTable | undefined {
 }
 
 /**
- * Names of a flags/enum value as libsinsp prints them: for bitmasks, every entry whose bits are all
- * set (entries with value 0 only when the value is 0), joined by `|`; for enums, the first equal entry.
+ * Names of a flags/enum value as libsinsp prints them. Bitmasks: entries are matched in table order
+ * against the bits not yet named, and a matched entry's bits are removed, so `O_RDWR` (3) does not
+ * also print `O_WRONLY` and `O_RDONLY`; a zero-valued entry names only the value 0. Enums: the first
+ * equal entry.
  */
 export function flagNames(table: FlagTable, value: number): string {
   if (table.kind === 'enum') {
@@ -63,9 +65,13 @@ export function flagNames(table: FlagTable, value: number): string {
     return '';
   }
   let out = '';
+  let left = value >>> 0;
   for (const [name, v] of table.entries) {
-    const hit = v === 0 ? value === 0 : (value & v) >>> 0 === v >>> 0;
-    if (hit) out = out === '' ? name : `${out}|${name}`;
+    const bits = v >>> 0;
+    const hit = bits === 0 ? value === 0 : left !== 0 && (left & bits) >>> 0 === bits;
+    if (!hit) continue;
+    out = out === '' ? name : `${out}|${name}`;
+    left = (left & ~bits) >>> 0;
   }
   return out;
 }

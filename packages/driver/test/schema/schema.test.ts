@@ -29,6 +29,11 @@ describe('event schema', () => {
 
   it('renders bitmask and enum flags by upstream order', () => {
     expect(flagNames(FLAG_TABLES['file_flags']!, 4097)).toBe('O_RDONLY|O_CLOEXEC');
+    // As sysdig prints them: a multi-bit entry consumes its bits.
+    expect(flagNames(FLAG_TABLES['file_flags']!, 3)).toBe('O_RDWR');
+    expect(flagNames(FLAG_TABLES['file_flags']!, 7)).toBe('O_CREAT|O_RDWR');
+    expect(flagNames(FLAG_TABLES['file_flags']!, 67)).toBe('O_NONBLOCK|O_RDWR');
+    expect(flagNames(FLAG_TABLES['file_flags']!, 0)).toBe('O_NONE');
     expect(flagNames(FLAG_TABLES['prot_flags']!, 3)).toBe('PROT_READ|PROT_WRITE');
     expect(flagNames(FLAG_TABLES['access_flags']!, 0)).toBe('F_OK');
     expect(flagNames(FLAG_TABLES['socket_families']!, 2)).toBe('AF_INET');
