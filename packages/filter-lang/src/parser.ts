@@ -75,13 +75,18 @@ function mayReachDepth(text: string, maxDepth: number): boolean {
   return 5 * deepest + 12 >= maxDepth;
 }
 
+const RHS_RULES = new Set(['numRhs', 'strRhs', 'listRhs']);
+
 function checkDepth(root: OhmNode, text: string, lines: LineMap, maxDepth: number): void {
   // Iterative walk: the depth being checked is exactly what must not overflow our own stack.
   const stack: [OhmNode, number][] = [[root, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     const here = DEPTH_RULES.has(node.ctorName) ? depth + 1 : depth;
-    if (here >= maxDepth) throw errors.depth(maxDepth, lines.position(node.source.startIdx), text);
+    // Reading a right-hand side always first tries a transformer, one level deeper, even when
+    // the value turns out to be a plain one: that transient level counts too.
+    const peak = RHS_RULES.has(node.ctorName) ? here + 1 : here;
+    if (peak >= maxDepth) throw errors.depth(maxDepth, lines.position(node.source.startIdx), text);
     for (const child of node.children) stack.push([child, here]);
   }
 }

@@ -20,6 +20,19 @@ describe('depth limit', () => {
     }
   });
 
+  it('counts nesting as libsinsp\'s recursion does, to the exact limit', () => {
+    // Each parenthesis costs 5 levels; a bare macro needs 4 more, a check with a value 7.
+    expect(() => parse(nested(19))).not.toThrow();
+    expect(() => parse(nested(20))).toThrow('exceeded max depth limit of 100');
+    const check = (n: number): string => `${'('.repeat(n)}a.b = c${')'.repeat(n)}`;
+    expect(() => parse(check(18))).not.toThrow();
+    expect(() => parse(check(19))).toThrow('exceeded max depth limit of 100');
+    // not( costs 4 per level.
+    const nots = (n: number): string => `${'not('.repeat(n)}a${')'.repeat(n)}`;
+    expect(() => parse(nots(23))).not.toThrow();
+    expect(() => parse(nots(24))).toThrow('exceeded max depth limit of 100');
+  });
+
   it('takes a custom limit', () => {
     expect(() => parse(nested(3), { maxDepth: 10 })).toThrow('exceeded max depth limit of 10');
     expect(() => parse('a', { maxDepth: 10 })).not.toThrow();
