@@ -18,6 +18,8 @@ export interface RenderOptions {
   maxBufferBytes?: number;
   /** Resolves a file descriptor of the event's thread to a name such as `<f>/etc/passwd`. */
   fdName?: (tid: number, fd: number) => string | undefined;
+  /** Resolves a file descriptor of the event's thread to its type character (`f`, `4`, `u`, …). */
+  fdTypeChar?: (tid: number, fd: number) => string | undefined;
   /** Resolves a thread id to its process name. */
   procName?: (tid: number) => string | undefined;
 }
@@ -74,10 +76,15 @@ export function renderValue(pt: number, format: number, bytes: Uint8Array, info:
   if (v === null) return '<NA>';
   switch (pt) {
     case PT.ERRNO: {
+      // Hex-formatted results (mmap's address) print as hex even when negative, as sysdig does.
       const n = v as number;
+      if (format === PF.HEX) return numberText(n, format);
       const name = n < 0 ? ERRNO_NAMES[-n] : undefined;
-      if (name) return `${n}(${name})`;
-      return n < 0 ? String(n) : numberText(n, format);
+      return name ? `${n}(${name})` : String(n);
+    }
+    case PT.RELTIME: {
+      const ns = v as bigint;
+      return `${ns}(${ns / 1000000000n}.${(ns % 1000000000n).toString().padStart(9, '0')}s)`;
     }
     case PT.FD:
     case PT.FD32: {
@@ -121,10 +128,9 @@ export function renderValue(pt: number, format: number, bytes: Uint8Array, info:
       return sockaddrText(v as SockAddr);
     case PT.SOCKTUPLE:
       return socktupleText(v as SockTuple);
-    case PT.FDLIST: {
-      const table = FLAG_TABLES['poll_flags'];
-      return (v as readonly FdListEntry[]).map((e) => `${e.fd}:${table ? flagNames(table, e.flags) : e.flags}`).join(' ');
-    }
+    case PT.FDLIST:
+      // `fd:` + the fd's type character (from thread state; `?` without) + the poll flags in hex.
+      return (v as readonly FdListEntry[]).map((e) => `${e.fd}:${opts.fdTypeChar?.(tid, e.fd) ?? '?'}${(e.flags & 0xffff).toString(16)}`).join(' ');
     case PT.CHARBUFARRAY:
       return (v as readonly string[]).join(',');
     case PT.CHARBUF_PAIR_ARRAY:
