@@ -180,6 +180,14 @@ describe('compile: glob, pmatch and regex semantics', () => {
     expect(run(`proc.name glob ${'*a'.repeat(30)}b`, { name: 'a'.repeat(5000) })).toBe(false);
     expect(Date.now() - start).toBeLessThan(2000);
   });
+  it('iglob and icontains fold ASCII case, classes included', () => {
+    expect(run('proc.name iglob "[N]GI?X"', { name: 'nginx' })).toBe(true);
+    expect(run('proc.name iglob "[a-m]*"', { name: 'Nginx' })).toBe(false);
+    expect(run('proc.name iglob "[a-n]*"', { name: 'Nginx' })).toBe(true);
+    expect(run('proc.name icontains GiN', { name: 'xNgINx' })).toBe(true);
+    expect(run('proc.name icontains GiNz', { name: 'xNgINx' })).toBe(false);
+    expect(run('proc.name icontains ""', { name: 'x' })).toBe(true);
+  });
   it('pmatch matches whole path components', () => {
     expect(run('fd.name pmatch (/var/lib)', { path: '/var/lib' })).toBe(true);
     expect(run('fd.name pmatch (/var/lib)', { path: '/var/library' })).toBe(false);

@@ -4,13 +4,19 @@
  */
 
 type GlobToken =
-  | { kind: 'char'; c: string }
+  | { kind: 'char'; c: number }
   | { kind: 'any' }
   | { kind: 'star' }
-  | { kind: 'class'; negate: boolean; ranges: [string, string][] };
+  | { kind: 'class'; negate: boolean; ranges: [number, number][] };
 
-function tokenizeGlob(pattern: string): GlobToken[] {
+/** ASCII case folding on a UTF-16 code unit (what `icontains`/`iglob` compare). */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function tokenizeGlob(pattern: string, ci: boolean): GlobToken[] {
   const tokens: GlobToken[] = [];
+  const code = (i: number): number => (ci ? fold(pattern.charCodeAt(i)) : pattern.charCodeAt(i));
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '*') {
@@ -18,51 +24,50 @@ function tokenizeGlob(pattern: string): GlobToken[] {
     } else if (c === '?') {
       tokens.push({ kind: 'any' });
     } else if (c === '\\' && i + 1 < pattern.length) {
-      tokens.push({ kind: 'char', c: pattern[++i] });
+      tokens.push({ kind: 'char', c: code(++i) });
     } else if (c === '[') {
-      const cls = parseClass(pattern, i);
+      const cls = parseClass(pattern, i, code);
       if (cls) {
         tokens.push(cls.token);
         i = cls.end;
       } else {
-        tokens.push({ kind: 'char', c: '[' });
+        tokens.push({ kind: 'char', c: code(i) });
       }
     } else {
-      tokens.push({ kind: 'char', c });
+      tokens.push({ kind: 'char', c: code(i) });
     }
   }
   return tokens;
 }
 
 /** Parses `[...]` at `start`; undefined when unterminated (then `[` is literal, as in fnmatch). */
-function parseClass(pattern: string, start: number): { token: GlobToken; end: number } | undefined {
+function parseClass(pattern: string, start: number, code: (i: number) => number): { token: GlobToken; end: number } | undefined {
   let i = start + 1;
   let negate = false;
   if (pattern[i] === '!' || pattern[i] === '^') {
     negate = true;
     i++;
   }
-  const ranges: [string, string][] = [];
+  const ranges: [number, number][] = [];
   let first = true;
   while (i < pattern.length) {
-    let c = pattern[i];
-    if (c === ']' && !first) return { token: { kind: 'class', negate, ranges }, end: i };
+    if (pattern[i] === ']' && !first) return { token: { kind: 'class', negate, ranges }, end: i };
     first = false;
-    if (c === '\\' && i + 1 < pattern.length) c = pattern[++i];
+    if (pattern[i] === '\\' && i + 1 < pattern.length) i++;
+    const lo = code(i);
     if (pattern[i + 1] === '-' && i + 2 < pattern.length && pattern[i + 2] !== ']') {
-      let hi = pattern[i + 2];
       i += 2;
-      if (hi === '\\' && i + 1 < pattern.length) hi = pattern[++i];
-      ranges.push([c, hi]);
+      if (pattern[i] === '\\' && i + 1 < pattern.length) i++;
+      ranges.push([lo, code(i)]);
     } else {
-      ranges.push([c, c]);
+      ranges.push([lo, lo]);
     }
     i++;
   }
   return undefined;
 }
 
-function tokenMatches(t: GlobToken, c: string): boolean {
+function tokenMatches(t: GlobToken, c: number): boolean {
   switch (t.kind) {
     case 'char':
       return t.c === c;
@@ -83,21 +88,24 @@ function tokenMatches(t: GlobToken, c: string): boolean {
   }
 }
 
-/** A glob matcher; linear backtracking over the last `*` only, so no pattern can blow up. */
+/**
+ * A glob matcher over UTF-16 code units, allocation-free per call; it backtracks only to the last
+ * `*`, so no pattern can make it blow up.
+ */
 export function globMatcher(pattern: string, caseInsensitive: boolean): (s: string) => boolean {
-  const tokens = tokenizeGlob(caseInsensitive ? pattern.toLowerCase() : pattern);
-  return (input: string): boolean => {
-    const s = caseInsensitive ? input.toLowerCase() : input;
+  const tokens = tokenizeGlob(pattern, caseInsensitive);
+  return (s: string): boolean => {
     let ti = 0;
     let si = 0;
     let starTi = -1;
     let starSi = 0;
     while (si < s.length) {
       const t = tokens[ti];
+      const c = caseInsensitive ? fold(s.charCodeAt(si)) : s.charCodeAt(si);
       if (t !== undefined && t.kind === 'star') {
         starTi = ti++;
         starSi = si;
-      } else if (t !== undefined && tokenMatches(t, s[si])) {
+      } else if (t !== undefined && tokenMatches(t, c)) {
         ti++;
         si++;
       } else if (starTi >= 0) {
@@ -109,6 +117,19 @@ export function globMatcher(pattern: string, caseInsensitive: boolean): (s: stri
     }
     while (ti < tokens.length && tokens[ti].kind === 'star') ti++;
     return ti === tokens.length;
+  };
+}
+
+/** ASCII case-insensitive substring test that allocates nothing per call. */
+export function icontainsMatcher(needle: string): (s: string) => boolean {
+  const n = Array.from({ length: needle.length }, (_, i) => fold(needle.charCodeAt(i)));
+  return (s: string): boolean => {
+    const last = s.length - n.length;
+    outer: for (let i = 0; i <= last; i++) {
+      for (let j = 0; j < n.length; j++) if (fold(s.charCodeAt(i + j)) !== n[j]) continue outer;
+      return true;
+    }
+    return false;
   };
 }
 

@@ -12,6 +12,7 @@ import {
   bytesIndexOf,
   bytesStartsWith,
   globMatcher,
+  icontainsMatcher,
   networkContains,
   pathPrefixMatcher,
   toBytes,
@@ -63,8 +64,8 @@ export function scalarTest(op: BinaryOperator, cls: TypeClass, k: Constant): Sca
         case '>=': return (v) => (v as string) >= s;
         case 'contains': return (v) => (v as string).includes(s);
         case 'icontains': {
-          const lower = s.toLowerCase();
-          return (v) => (v as string).toLowerCase().includes(lower);
+          const m = icontainsMatcher(s);
+          return (v) => m(v as string);
         }
         case 'startswith': return (v) => (v as string).startsWith(s);
         case 'endswith': return (v) => (v as string).endsWith(s);
