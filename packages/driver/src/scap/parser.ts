@@ -132,6 +132,11 @@ export class ScapParser {
     throw new CaptureFormatError(code, msg, { file: this.opts.file, offset: this.base + at, block, blockOffset: this.blockOffset });
   }
 
+  /** Bytes held for incomplete blocks (grows only to the largest block plus one chunk). */
+  get bufferCapacity(): number {
+    return this.buf.length;
+  }
+
   /** Feed the next chunk of the decompressed stream. */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;

@@ -21,6 +21,7 @@ function isGzip(b: Uint8Array): boolean {
 /** An open capture: the initial state is available at once, events through `batches()`. */
 export class ScapReader {
   private done = false;
+  private maxQueued = 0;
 
   private constructor(
     private readonly parser: ScapParser,
@@ -93,10 +94,19 @@ export class ScapReader {
     this.parser.push(r.value);
   }
 
+  /**
+   * What the reader holds in memory: the parser's buffer and the most batches ever queued between
+   * two reads of the file (batches are handed out as soon as a chunk has been parsed).
+   */
+  get memory(): { bufferBytes: number; maxQueuedBatches: number } {
+    return { bufferBytes: this.parser.bufferCapacity, maxQueuedBatches: this.maxQueued };
+  }
+
   /** The events, converted to the modern layout, in batches. */
   async *batches(): AsyncGenerator<EventBatch> {
     try {
       for (;;) {
+        if (this.queue.length > this.maxQueued) this.maxQueued = this.queue.length;
         while (this.queue.length > 0) yield this.queue.shift()!;
         if (this.done) return;
         await this.pull();
