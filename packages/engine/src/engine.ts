@@ -17,7 +17,7 @@ import { LoadResult } from './loader/result';
 import { validateRulesDocuments } from './loader/schema';
 import { parseYaml } from './loader/yaml-nodes';
 import { checkPluginRequirements, type LoadedPlugin } from './loader/versions';
-import { describeEngine, type EngineDescription } from './loader/describe';
+import { describeEngine, type DescribedPlugin, type EngineDescription } from './loader/describe';
 import { priorityName, type Priority } from './loader/priority';
 import { DEFAULT_RULESET, Rulesets, type RuleSelector } from './ruleset/rulesets';
 import type { Alert } from './output/alert';
@@ -205,10 +205,13 @@ export class Engine {
     return this.rulesets.enabledCount(ruleset, source === undefined ? undefined : (id) => rules[id]?.source === source);
   }
 
-  /** The `-L`/`--list` JSON description of everything loaded. */
-  describe(): EngineDescription {
+  /**
+   * The `-L`/`--list` JSON description of everything loaded. `plugins` (the loaded built-in
+   * plugins and what they provide) fills each rule's `details.plugins`.
+   */
+  describe(plugins: readonly DescribedPlugin[] = []): EngineDescription {
     if (!this.compiled) throw new EngineUsageError('ENGINE_NOT_LOADED', 'rules must be loaded before describing them', {});
-    return describeEngine(this.collector, this.compiled, this.sources);
+    return describeEngine(this.collector, this.compiled, this.sources, plugins);
   }
 
   private index(source: string, ruleset: string): EvalIndex {

@@ -30,7 +30,7 @@ export type { Priority, PriorityName } from './loader/priority';
 export { ENGINE_VERSION, checkPluginRequirements, parseVersion } from './loader/versions';
 export type { LoadedPlugin, Version } from './loader/versions';
 export type { CompiledRule, ExtraOutputField, ExtraOutputFormat } from './loader/compiler';
-export type { EngineDescription, ListDescription, MacroDescription, RuleDescription } from './loader/describe';
+export type { DescribedPlugin, EngineDescription, ListDescription, MacroDescription, RuleDescription } from './loader/describe';
 export { DEFAULT_RULESET } from './ruleset/rulesets';
 export { eventCodesOf } from './ruleset/evttypes';
 export { parseFormat } from './output/format';

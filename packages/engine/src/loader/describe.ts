@@ -99,13 +99,42 @@ function references(condition: string, collector: Collector): { macros: string[]
   return { macros: sorted(macros), lists: sorted(lists) };
 }
 
-function eventNames(ast: Ast, source: EventSource<unknown> | undefined): string[] {
-  if (!source) return [];
-  const names = eventCodesOf(ast, source).map((c) => source.eventTypes.nameOfCode(c) ?? String(c));
-  return sorted(names);
+/**
+ * What a loaded plugin contributes, for `details.plugins`: the source it implements (if any) and
+ * the fields it extracts. The built-in container, k8saudit and json support is described this way.
+ */
+export interface DescribedPlugin {
+  readonly name: string;
+  readonly source?: string;
+  readonly fields: readonly string[];
 }
 
-function describeRule(r: CompiledRule, collector: Collector, sources: ReadonlyMap<string, EventSource<unknown>>): RuleDescription {
+/**
+ * Event names a rule can match. Sources with event types list them (plus `asyncevent`, which
+ * every such rule may also see); others list the plugin and async event types, as Falco does.
+ */
+function eventNames(ast: Ast, source: EventSource<unknown> | undefined): string[] {
+  if (!source || source.eventTypeFields.length === 0) return ['asyncevent', 'pluginevent'];
+  const names = eventCodesOf(ast, source).map((c) => source.eventTypes.nameOfCode(c) ?? String(c));
+  return sorted([...names, 'asyncevent']);
+}
+
+/** Plugins a rule uses: the one implementing its source, or those extracting one of its fields. */
+function usedPlugins(source: string, fields: readonly string[], plugins: readonly DescribedPlugin[]): string[] {
+  const names = new Set(fields.map((f) => f.replace(/\[.*$/s, '')));
+  const used: string[] = [];
+  for (const p of plugins) {
+    if (p.source === source || p.fields.some((f) => names.has(f))) used.push(p.name);
+  }
+  return sorted(used);
+}
+
+function describeRule(
+  r: CompiledRule,
+  collector: Collector,
+  sources: ReadonlyMap<string, EventSource<unknown>>,
+  plugins: readonly DescribedPlugin[],
+): RuleDescription {
   const refs = references(r.info.cond, collector);
   const cond = conditionDetails(r.ast);
   const exceptionOperators: string[] = [];
@@ -130,7 +159,7 @@ function describeRule(r: CompiledRule, collector: Collector, sources: ReadonlyMa
       macros: refs.macros,
       output_compiled: r.output,
       output_fields: [...r.format.fieldNames],
-      plugins: [],
+      plugins: usedPlugins(r.source, [...cond.fields, ...r.format.fieldNames], plugins),
     },
     info: {
       capture: r.capture,
@@ -169,6 +198,7 @@ export function describeEngine(
   collector: Collector,
   compiled: CompileOutput,
   sources: ReadonlyMap<string, EventSource<unknown>>,
+  plugins: readonly DescribedPlugin[] = [],
 ): EngineDescription {
   const v = collector.requiredEngineVersion;
   return {
@@ -191,6 +221,6 @@ export function describeEngine(
       name: req[0]!.name,
       version: req[0]!.version,
     })),
-    rules: compiled.rules.map((r) => describeRule(r, collector, sources)),
+    rules: compiled.rules.map((r) => describeRule(r, collector, sources, plugins)),
   };
 }
