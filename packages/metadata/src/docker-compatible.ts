@@ -14,6 +14,8 @@ import type { ContainerInfo, ContainerRuntime } from './types';
 export interface DockerCompatibleOptions {
   /** Unix socket path; the first existing default is used when omitted. */
   readonly socketPath?: string;
+  /** Candidate socket paths; the first that exists is used (Falco's `sockets` list). */
+  readonly sockets?: readonly string[];
   readonly backoff?: BackoffOptions;
 }
 
@@ -32,9 +34,11 @@ interface ImageFacts {
 
 const REFETCH_ACTIONS = new Set(['create', 'start', 'rename', 'update', 'restart', 'unpause']);
 
-export function pickSocket(configured: string | undefined, defaults: readonly string[]): string {
-  if (configured) return configured;
-  return defaults.find((p) => existsSync(p)) ?? defaults[0] ?? '/var/run/docker.sock';
+/** The configured socket, else the first existing candidate, else the first candidate. */
+export function pickSocket(options: { socketPath?: string; sockets?: readonly string[] }, defaults: readonly string[]): string {
+  if (options.socketPath) return options.socketPath;
+  const candidates = options.sockets?.length ? options.sockets : defaults;
+  return candidates.find((p) => existsSync(p)) ?? candidates[0] ?? defaults[0] ?? '/var/run/docker.sock';
 }
 
 export class DockerCompatibleProvider implements ContainerProvider {

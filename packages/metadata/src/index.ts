@@ -18,3 +18,4 @@ export type { MetadataErrorCode, MetadataErrorContext } from './errors';
 export { parseImageRef } from './image-ref';
 export { containerField, k8sField, mesosField, formatLabels, CONTAINER_FIELDS, K8S_FIELDS, MESOS_FIELDS } from './fields';
 export type { FieldValue } from './fields';
+export { optionsFromContainerPluginConfig } from './falco-config';

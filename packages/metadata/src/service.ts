@@ -18,6 +18,8 @@ export interface MetadataServiceOptions {
   readonly negativeTtlMs?: number;
   /** Default bound for `waitForContainer` (ms). Default 100. */
   readonly waitMs?: number;
+  /** Labels whose value is longer than this are not reported (Falco's `label_max_len`). */
+  readonly labelMaxLen?: number;
 }
 
 export interface MetadataCounters {
@@ -64,6 +66,7 @@ export class MetadataService {
   private readonly retainExitedMs: number;
   private readonly negativeTtlMs: number;
   private readonly waitMs: number;
+  private readonly labelMaxLen: number;
   private closed = false;
   private readonly stats: MetadataCounters = {
     lookups: 0, hits: 0, misses: 0, fetches: 0, fetchErrors: 0, notFound: 0, pushed: 0, waits: 0, waitTimeouts: 0,
@@ -73,6 +76,7 @@ export class MetadataService {
     this.retainExitedMs = nonNegative(options.retainExitedMs, 60000, 'retainExitedMs');
     this.negativeTtlMs = nonNegative(options.negativeTtlMs, 2000, 'negativeTtlMs');
     this.waitMs = nonNegative(options.waitMs, 100, 'waitMs');
+    this.labelMaxLen = nonNegative(options.labelMaxLen, Infinity, 'labelMaxLen');
     for (const name of Object.keys(options.providers)) {
       if (!providerNames.includes(name)) throw unknownProviderError(name, providerNames);
     }
@@ -240,8 +244,9 @@ export class MetadataService {
     });
   }
 
-  private store(info: ContainerInfo): void {
+  private store(fetched: ContainerInfo): void {
     if (this.closed) return;
+    const info = this.withoutLongLabels(fetched);
     const previous = this.containers.get(info.id);
     // A late inspect must not resurrect a container the runtime already reported gone.
     const record = previous?.exitedAt !== undefined && info.exitedAt === undefined && this.removeAt.has(info.id)
@@ -256,6 +261,13 @@ export class MetadataService {
       if (set) for (const w of [...set]) w(record);
     }
     for (const l of this.listeners) l(record);
+  }
+
+  private withoutLongLabels(info: ContainerInfo): ContainerInfo {
+    if (this.labelMaxLen === Infinity) return info;
+    const entries = Object.entries(info.labels);
+    if (entries.every(([, v]) => v.length <= this.labelMaxLen)) return info;
+    return { ...info, labels: Object.fromEntries(entries.filter(([, v]) => v.length <= this.labelMaxLen)) };
   }
 
   private sink(): ContainerSink {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { MetadataService, containerField, mesosField, type ContainerInfo } from '../src';
+import { MetadataService, containerField, mesosField, optionsFromContainerPluginConfig, type ContainerInfo } from '../src';
 import { JsonApiServer } from './support/json-api';
 import { buildBusyboxImage, startDockerd, type DockerdEngine } from './support/dockerd';
 
@@ -194,13 +194,17 @@ test('a miss starts one fetch; unknown ids time out and are counted', async () =
 });
 
 test('a service started later finds existing containers without being asked', async () => {
-  const c = await run({ name: 'existing' });
-  const late = new MetadataService({ providers: { docker: { socketPath: engine.socketPath } } });
+  const c = await run({ name: 'existing', Labels: { short: 'x', long: 'y'.repeat(20) } });
+  // Configured as Falco's container plugin would be, with a label length cap.
+  const late = new MetadataService({
+    ...optionsFromContainerPluginConfig({ label_max_len: 10, engines: { docker: { sockets: ['/nonexistent/docker.sock', engine.socketPath] }, podman: { enabled: false }, containerd: { enabled: false }, cri: { enabled: false } } }),
+  });
   try {
     await until(() => late.counters().cachedContainers > 0 && late.counters().pushed > 0, 10000);
     await until(() => late.counters().cachedContainers >= 1, 5000);
     const hit = late.lookupContainer(c.id);
     expect(hit?.name).toBe('existing');
+    expect(hit?.labels).toEqual({ short: 'x' });
     expect(late.counters().fetches).toBe(0);
   } finally {
     await late.close();

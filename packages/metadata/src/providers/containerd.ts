@@ -13,6 +13,8 @@ import type { ContainerInfo } from '../types';
 
 export interface ContainerdOptions {
   readonly socketPath?: string;
+  /** Candidate socket paths; the first that exists is used (Falco's `sockets` list). */
+  readonly sockets?: readonly string[];
   /** containerd namespaces to look in, in order; default `k8s.io`, `moby`, `default`. */
   readonly namespaces?: readonly string[];
   readonly backoff?: BackoffOptions;
@@ -201,5 +203,5 @@ export const containerdProvider = defineProvider({
   kind: 'container',
   description: 'containerd over its gRPC API socket: containers service (OCI spec), events service for lifecycle.',
   defaultEndpoints: DEFAULT_SOCKETS,
-  create: (options: ContainerdOptions) => new ContainerdProvider(pickSocket(options.socketPath, DEFAULT_SOCKETS), options),
+  create: (options: ContainerdOptions) => new ContainerdProvider(pickSocket(options, DEFAULT_SOCKETS), options),
 });

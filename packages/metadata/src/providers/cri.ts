@@ -14,6 +14,8 @@ import type { ContainerInfo, ContainerMount, ContainerRuntime } from '../types';
 
 export interface CriOptions {
   readonly socketPath?: string;
+  /** Candidate socket paths; the first that exists is used (Falco's `sockets` list). */
+  readonly sockets?: readonly string[];
   /** Poll interval (ms) for runtimes without GetContainerEvents; default 1000. */
   readonly pollMs?: number;
   readonly timeoutMs?: number;
@@ -280,5 +282,5 @@ export const criProvider = defineProvider({
   kind: 'container',
   description: 'Any CRI runtime (CRI-O, containerd with its CRI plugin) over the Kubernetes CRI gRPC API.',
   defaultEndpoints: DEFAULT_SOCKETS,
-  create: (options: CriOptions) => new CriProvider(pickSocket(options.socketPath, DEFAULT_SOCKETS), options),
+  create: (options: CriOptions) => new CriProvider(pickSocket(options, DEFAULT_SOCKETS), options),
 });

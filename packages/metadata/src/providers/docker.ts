@@ -10,5 +10,5 @@ export const dockerProvider = defineProvider({
   description: 'Docker Engine over its API socket: inspect on first sight, then the engine event stream (create, start, die, destroy, rename).',
   defaultEndpoints: DEFAULT_SOCKETS,
   create: (options: DockerCompatibleOptions) =>
-    new DockerCompatibleProvider('docker', 'docker', pickSocket(options.socketPath, DEFAULT_SOCKETS), options.backoff),
+    new DockerCompatibleProvider('docker', 'docker', pickSocket(options, DEFAULT_SOCKETS), options.backoff),
 });

@@ -16,5 +16,5 @@ export const podmanProvider = defineProvider({
   description: "Podman over its Docker-compatible API socket, root's and the current user's.",
   defaultEndpoints: defaultSockets(),
   create: (options: DockerCompatibleOptions) =>
-    new DockerCompatibleProvider('podman', 'podman', pickSocket(options.socketPath, defaultSockets()), options.backoff),
+    new DockerCompatibleProvider('podman', 'podman', pickSocket(options, defaultSockets()), options.backoff),
 });

@@ -1,0 +1,48 @@
+import { MetadataConfigError, optionsFromContainerPluginConfig } from '../src';
+
+test('engines map to providers, sockets pass through with %d expanded', () => {
+  const uid = process.getuid!();
+  expect(optionsFromContainerPluginConfig({
+    label_max_len: 100,
+    with_size: false,
+    engines: {
+      docker: { enabled: true, sockets: ['/var/run/docker.sock'] },
+      podman: { enabled: true, sockets: ['/run/podman/podman.sock', '/run/user/%d/podman/podman.sock'] },
+      containerd: { enabled: false, sockets: ['/run/containerd/containerd.sock'] },
+      cri: { enabled: true, sockets: ['/run/crio/crio.sock'] },
+      lxc: { enabled: false },
+      bpm: { enabled: false },
+    },
+  })).toEqual({
+    providers: {
+      docker: { sockets: ['/var/run/docker.sock'] },
+      podman: { sockets: ['/run/podman/podman.sock', `/run/user/${uid}/podman/podman.sock`] },
+      cri: { sockets: ['/run/crio/crio.sock'] },
+    },
+    labelMaxLen: 100,
+  });
+});
+
+test('no init_config enables every runtime with its default sockets', () => {
+  expect(optionsFromContainerPluginConfig(undefined)).toEqual({ providers: { docker: {}, podman: {}, containerd: {}, cri: {} } });
+  expect(optionsFromContainerPluginConfig('')).toEqual({ providers: { docker: {}, podman: {}, containerd: {}, cri: {} } });
+  expect(optionsFromContainerPluginConfig('{"engines":{"docker":{"enabled":false}}}').providers).toEqual({ podman: {}, containerd: {}, cri: {} });
+});
+
+test.each([
+  [{ engines: { rkt: {} } }, 'plugins[container].init_config.engines.rkt', 'unknown container engine "rkt"; known: docker, podman, containerd, cri, lxc, libvirt_lxc, bpm, static'],
+  [{ engines: { docker: { enabled: 'yes' } } }, 'plugins[container].init_config.engines.docker.enabled', 'enabled must be true or false, got "yes"'],
+  [{ engines: { cri: { sockets: '/run/crio/crio.sock' } } }, 'plugins[container].init_config.engines.cri.sockets', 'sockets must be a list of socket paths'],
+  [{ label_max_len: -1 }, 'plugins[container].init_config.label_max_len', 'label_max_len must be a non-negative integer, got -1'],
+  ['{not json', 'plugins[container].init_config', expect.stringContaining('init_config is a string but not JSON')],
+  [[1, 2], 'plugins[container].init_config', 'init_config must be a map'],
+])('bad init_config %j is a configuration error at its key', (config, key, message) => {
+  let error: unknown;
+  try {
+    optionsFromContainerPluginConfig(config);
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(MetadataConfigError);
+  expect(error).toMatchObject({ code: 'METADATA_CONFIG', context: { key }, shortMessage: message });
+});
