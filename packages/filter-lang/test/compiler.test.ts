@@ -276,6 +276,14 @@ describe('compile: warnings', () => {
     expect(warnings('proc.name = val(fd.name)')).toEqual([]);
     expect(warnings('proc.name = not.a.field')).toEqual([]);
   });
+  it('words them as Falco does, ignoring surrounding blanks', () => {
+    const messages = (cond: string): string[] => compileCondition(cond, registry).warnings.map((w) => w.message);
+    expect(messages('proc.name = fd.name')).toEqual(["'fd.name' may be a valid field misused as a const string value"]);
+    expect(messages('proc.name = "fd.name "')).toEqual(["'fd.name ' may be a valid field misused as a const string value"]);
+    expect(messages('proc.name = "toupper( fd.name)"')).toEqual([
+      "'toupper( fd.name)' may be a valid field transformer misused as a const string value",
+    ]);
+  });
   it.each([
     ['syscall', 1], ['^syscall$', 1], ['.*syscall.*', 1], ['.+syscall', 1], ['syscall.?', 1],
     ['syscall.{1}', 0], ['syscall\\\\.*', 0], ['s.*l', 0], ['syscal[l]?', 0],

@@ -21,10 +21,15 @@ export function regexCouldBePlain(pattern: string): boolean {
   return p.length > 0 && !REGEX_META.test(p);
 }
 
-function looksLikeField<E>(value: string, registry: FieldRegistry<E>): boolean {
-  if (registry.get(value)) return true;
-  const m = /^([a-z0-9]+)\((.+)\)$/.exec(value);
-  return m !== null && (TRANSFORMER_NAMES as readonly string[]).includes(m[1]) && registry.get(m[2].trim()) !== undefined;
+/** What a right-hand string looks like, if it looks like a field: surrounding blanks are ignored. */
+function misusedAs<E>(value: string, registry: FieldRegistry<E>): 'field' | 'field transformer' | undefined {
+  const trimmed = value.trim();
+  if (registry.get(trimmed)) return 'field';
+  const m = /^([a-z0-9]+)\(\s*([^()\s]+)\s*\)$/.exec(trimmed);
+  if (m !== null && (TRANSFORMER_NAMES as readonly string[]).includes(m[1]) && registry.get(m[2]) !== undefined) {
+    return 'field transformer';
+  }
+  return undefined;
 }
 
 export function collectWarnings<E>(ast: Ast, registry: FieldRegistry<E>): FilterWarning[] {
@@ -34,10 +39,11 @@ export function collectWarnings<E>(ast: Ast, registry: FieldRegistry<E>): Filter
     const values: ValueNode[] =
       node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
     for (const v of values) {
-      if (looksLikeField(v.value, registry)) {
+      const kind = misusedAs(v.value, registry);
+      if (kind) {
         warnings.push({
           code: 'FIELD_NAME_AS_VALUE',
-          message: `string '${v.value}' may be a valid field wrongly interpreted as a string value; use val(${v.value}) to compare with the field`,
+          message: `'${v.value}' may be a valid ${kind} misused as a const string value`,
           position: v.loc.start,
         });
       }
