@@ -1,50 +1,18 @@
 /**
  * falcosecurity/rules 1.0.1, 3.2.0, 5.0.0 and 5.1.0 (in the shared conformance data) load with
- * zero errors against the real syscall fields and event types, and produce exactly these
+ * zero errors against the real syscall source (its fields and event types), and produce exactly these
  * warnings (by code, per file; every load recompiles what was loaded before, as Falco does, so
  * warnings of earlier files are reported again).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FieldDefinition, FieldRegistry, FieldType } from '@falco-ts/filter-lang';
 import { Engine } from '../../src/engine';
-import { syscallFieldCatalogue } from '../../src/fields';
-import { syscallEventTypes } from '../../src/ruleset/syscall-event-types';
+import { SyscallSource } from '../../src/syscall/source';
 
 const RULES = join(__dirname, '../../../../../shared/conformance/rules');
 
-/** The syscall catalogue as a compile-time registry (names, types, argument rules). */
-function catalogueRegistry(): FieldRegistry {
-  const def = (info: { name: string; type: string; flags: { list: boolean } }): FieldDefinition => ({
-    name: info.name,
-    type: (info.type === 'dynamic' ? 'charbuf' : info.type) as FieldType,
-    list: info.flags.list,
-    extract: () => undefined,
-  });
-  return {
-    get: (name) => {
-      const r = syscallFieldCatalogue.lookup(name);
-      return r.ok ? def(r.ref.info) : undefined;
-    },
-    resolve: (name, arg) => {
-      const r = syscallFieldCatalogue.lookup(name, arg);
-      if (r.ok) return def(r.ref.info);
-      return r.reason === 'unknown' ? undefined : { error: r.message };
-    },
-  };
-}
-
 function load(files: string[]): { file: string; ok: boolean; errors: string[]; warnings: Record<string, number> }[] {
-  const engine = new Engine([
-    {
-      name: 'syscall',
-      fields: catalogueRegistry(),
-      eventTypes: syscallEventTypes(),
-      eventTypeFields: ['evt.type'],
-      eventTypeOf: () => 0,
-      timestampOf: () => 0n,
-    },
-  ]);
+  const engine = new Engine([new SyscallSource() as never]);
   return files.map((file) => {
     const result = engine.loadRules(readFileSync(join(RULES, file), 'utf8'), file);
     const warnings: Record<string, number> = {};
