@@ -36,6 +36,27 @@ export class FdInfo {
   unixSource = '';
   unixDest = '';
   cloexec = false;
+  /** Binary forms of sip/dip, parsed on first use and kept: comparisons take bytes. */
+  private sipCache: Uint8Array | undefined;
+  private dipCache: Uint8Array | undefined;
+  private sipCacheOf: string | undefined;
+  private dipCacheOf: string | undefined;
+
+  get sipBytes(): Uint8Array | undefined {
+    if (this.sipCacheOf !== this.sip) {
+      this.sipCache = addressBytes(this.sip);
+      this.sipCacheOf = this.sip;
+    }
+    return this.sipCache;
+  }
+
+  get dipBytes(): Uint8Array | undefined {
+    if (this.dipCacheOf !== this.dip) {
+      this.dipCache = addressBytes(this.dip);
+      this.dipCacheOf = this.dip;
+    }
+    return this.dipCache;
+  }
 
   get typeName(): string {
     return fdTypeName(this.kind);
@@ -114,4 +135,36 @@ export class FdTable {
   closeOnExec(): void {
     for (const [fd, info] of this.fds) if (info.cloexec) this.fds.delete(fd);
   }
+}
+
+/** An IPv4 or IPv6 address in text form as bytes (4 or 16), or undefined when it is not one. */
+export function addressBytes(text: string): Uint8Array | undefined {
+  if (text.includes(':')) {
+    const [head, tail] = text.split('::') as [string, string | undefined];
+    const words = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => parseInt(w, 16)));
+    let groups: number[];
+    if (tail !== undefined) {
+      const h = words(head);
+      const t = words(tail);
+      groups = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+    } else {
+      groups = words(head);
+    }
+    if (groups.length !== 8 || groups.some((g) => !(g >= 0 && g <= 0xffff))) return undefined;
+    const b = new Uint8Array(16);
+    groups.forEach((g, i) => {
+      b[2 * i] = g >> 8;
+      b[2 * i + 1] = g & 0xff;
+    });
+    return b;
+  }
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  const b = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const n = Number(parts[i]);
+    if (!Number.isInteger(n) || n < 0 || n > 255) return undefined;
+    b[i] = n;
+  }
+  return b;
 }

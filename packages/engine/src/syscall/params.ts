@@ -5,20 +5,23 @@
  */
 import { EVENT_TABLE, type EventView } from '@falco-ts/driver';
 
-const indexByType: Array<Map<string, number> | undefined> = [];
+/** Per parameter name, the index of that parameter in each event type (-1 when absent). */
+const indexByName = new Map<string, Int8Array>();
 
-/** Index of the parameter `name` in events of `type`, or -1. */
+function buildIndex(name: string): Int8Array {
+  const idx = new Int8Array(EVENT_TABLE.length).fill(-1);
+  EVENT_TABLE.forEach((e, type) => {
+    const i = e.params.findIndex((p) => p[0] === name);
+    idx[type] = i;
+  });
+  indexByName.set(name, idx);
+  return idx;
+}
+
+/** Index of the parameter `name` in events of `type`, or -1 (one array read after the first use). */
 export function paramIndex(type: number, name: string): number {
-  let m = indexByType[type];
-  if (m === undefined) {
-    m = new Map();
-    const params = EVENT_TABLE[type]?.params ?? [];
-    params.forEach((p, i) => {
-      if (!m!.has(p[0])) m!.set(p[0], i);
-    });
-    indexByType[type] = m;
-  }
-  return m.get(name) ?? -1;
+  const idx = indexByName.get(name) ?? buildIndex(name);
+  return idx[type] ?? -1;
 }
 
 function present(v: EventView, i: number): boolean {

@@ -8,6 +8,8 @@ import {
   EVENT_TYPE_COUNT,
   RECORD_FLAG_STATE_ONLY,
   bufferText,
+  ipv4ToString,
+  ipv6ToString,
   eventTypesByName,
   type EventBatch,
   type InitialState as CaptureInitialState,
@@ -111,9 +113,24 @@ export class SyscallSource implements EventSource<SyscallEvent> {
   }
 
   renderField(field: string, value: unknown): string | undefined {
-    // Buffers print as text with non-printable bytes as dots, as Falco shows them.
-    if (value instanceof Uint8Array) return bufferText(value);
-    void field;
+    if (!(value instanceof Uint8Array)) return undefined;
+    // Addresses travel as bytes (for fast comparisons) and print as text; other buffers print
+    // with non-printable bytes as dots, as Falco shows them.
+    if (this.isAddressField(field)) return addressText(value);
+    return bufferText(value);
+  }
+
+  jsonField(field: string, value: unknown): string | undefined {
+    if (value instanceof Uint8Array && this.isAddressField(field)) return addressText(value);
     return undefined;
   }
+
+  private isAddressField(field: string): boolean {
+    const t = this.fields.get(field)?.type;
+    return t === 'ipaddr' || t === 'ipnet' || t === 'ipv4addr' || t === 'ipv6addr' || t === 'ipv4net' || t === 'ipv6net';
+  }
+}
+
+function addressText(b: Uint8Array): string {
+  return b.length === 4 ? ipv4ToString(b, 0) : b.length === 16 ? ipv6ToString(b, 0) : bufferText(b);
 }

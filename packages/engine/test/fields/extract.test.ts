@@ -43,7 +43,8 @@ function fieldsAfter(s: SyscallSource, events: EventInput[], names: string[]): R
       const m = /^([^[]+)(?:\[(.*)\])?$/.exec(n)!;
       const def = registry.resolve(m[1]!, m[2]);
       if (def === undefined || 'error' in def) throw new Error(`cannot resolve ${n}`);
-      out[n] = def.extract(e, m[2]);
+      const v = def.extract(e, m[2]);
+      out[n] = v instanceof Uint8Array ? (s.renderField(m[1]!, v) ?? v) : v;
     }
   });
   return out;

@@ -29,7 +29,8 @@ function setup(): { engine: Engine; source: SyscallSource } {
       },
     ],
   });
-  const engine = new Engine([source]);
+  const engine = new Engine();
+  engine.addSource(source);
   for (const f of ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml']) {
     const r = engine.loadRules(readFileSync(resolve(RULES, f), 'utf8'), f);
     expect(r.errors.map((e) => e.message)).toEqual([]);

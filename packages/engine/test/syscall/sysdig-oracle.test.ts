@@ -36,15 +36,16 @@ function ours(file: string): Map<string, string[]> {
   const defs = FIELDS.map((f) => {
     const d = src.fields.resolve(f, undefined);
     if (d === undefined || 'error' in d) throw new Error(`cannot resolve ${f}`);
-    return d;
+    return { name: f, d };
   });
   const out = new Map<string, string[]>();
   for (const b of contents.batches) {
     src.forEach(b, (e) => {
       if (e.view.dir !== '<') return;
-      const values = defs.map((d) => {
+      const values = defs.map(({ name, d }) => {
         const v = d.extract(e, undefined);
-        return v === undefined ? '<NA>' : String(v);
+        if (v === undefined) return '<NA>';
+        return src.renderField(name, v) ?? String(v);
       });
       out.set(`${e.ts} ${e.view.tid} ${eventTypeName(e.view)}`, values);
     });

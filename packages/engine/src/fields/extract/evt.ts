@@ -180,13 +180,24 @@ const isExit = (e: SyscallEvent): boolean => (e.view.type & 1) === 1;
 // ---- open family --------------------------------------------------------------------------
 
 const OPEN_CALLS = new Set(['open', 'openat', 'openat2', 'open_by_handle_at', 'creat']);
+/** 1 for open-family event types, 2 for creat, 0 otherwise. */
+const OPEN_KIND = Uint8Array.from(EVENT_TABLE, (e) => (e.name === 'creat' ? 2 : OPEN_CALLS.has(e.name) ? 1 : 0));
 
+let openFlagsEvent: SyscallEvent | undefined;
+let openFlagsAt = -1;
+let openFlagsValue: number | undefined;
+
+/** The open flags of an open-family event (read by four fields, so kept for the event). */
 function openFlags(e: SyscallEvent): number | undefined {
+  if (openFlagsAt === e.num && openFlagsEvent === e) return openFlagsValue;
+  openFlagsAt = e.num;
+  openFlagsEvent = e;
   const v = e.view;
-  if (!OPEN_CALLS.has(v.name)) return undefined;
-  if (v.name === 'creat') return PPM_O.CREAT | PPM_O.WRONLY;
+  const kind = OPEN_KIND[v.type];
+  if (kind === 0) return (openFlagsValue = undefined);
+  if (kind === 2) return (openFlagsValue = PPM_O.CREAT | PPM_O.WRONLY);
   const i = paramIndex(v.type, 'flags');
-  return i >= 0 && i < v.nparams && v.paramLength(i) > 0 ? v.int(i, false) : 0;
+  return (openFlagsValue = i >= 0 && i < v.nparams && v.paramLength(i) > 0 ? v.int(i, false) : 0);
 }
 
 function openMode(e: SyscallEvent): number {
@@ -274,10 +285,10 @@ export const EVT_EXTRACTORS: Record<string, ExtractorFactory> = {
   'evt.arg': (ref) => {
     if (ref.index !== undefined) {
       const i = ref.index;
-      return (e) => argText(e, i);
+      return perEvent((e) => argText(e, i));
     }
     const name = ref.key!;
-    return (e) => argText(e, paramIndex(e.view.type, name));
+    return perEvent((e) => argText(e, paramIndex(e.view.type, name)));
   },
   'evt.rawarg': (ref) => {
     const name = ref.key!;

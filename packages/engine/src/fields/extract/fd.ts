@@ -6,7 +6,7 @@ import { AT_FDCWD, FdKind, PPM_O } from '../../syscall/fd-types';
 import { paramIndex } from '../../syscall/params';
 import { basenameOf, dirnameOf, resolvePath } from '../../syscall/paths';
 import type { SyscallEvent } from '../event';
-import { missing, type Extract, type ExtractorFactory } from './common';
+import { missing, perEvent, type Extract, type ExtractorFactory } from './common';
 
 const L4_NAMES: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 255: 'raw' };
 
@@ -25,11 +25,11 @@ function withFd(fn: (f: FdInfo, e: SyscallEvent) => FieldValue): Extract {
   };
 }
 
+const HAS_FD = Uint8Array.from(EVENT_TABLE, (e) => ((e.flags & (EF.USES_FD | EF.CREATES_FD)) !== 0 ? 1 : 0));
+
 /** True when the event names a descriptor (uses one, or creates one). */
 function hasFd(e: SyscallEvent): boolean {
-  const info = EVENT_TABLE[e.view.type];
-  if (info === undefined) return false;
-  return (info.flags & (EF.USES_FD | EF.CREATES_FD)) !== 0;
+  return HAS_FD[e.view.type] === 1;
 }
 
 const OPEN_CALLS = new Set(['open', 'openat', 'openat2', 'creat', 'open_by_handle_at']);
@@ -97,7 +97,11 @@ function remote(f: FdInfo): [string, number] {
 /** Client and server addresses, for the any-of checks of fd.ip and fd.net. */
 export function fdAddresses(e: SyscallEvent): FieldScalar[] | undefined {
   const f = e.state.fdInfo;
-  return f === undefined || !isIp(f) ? undefined : [f.sip, f.dip];
+  if (f === undefined || !isIp(f)) return undefined;
+  const out: FieldScalar[] = [];
+  if (f.sipBytes !== undefined) out.push(f.sipBytes);
+  if (f.dipBytes !== undefined) out.push(f.dipBytes);
+  return out;
 }
 
 /** Client and server ports, for fd.port. */
@@ -139,7 +143,7 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
     return hasFd(e) ? (NULL_FD_TYPECHAR[e.view.name] ?? 'o') : undefined;
   },
   'fd.name': () => fdName,
-  'fd.directory': () => (e) => {
+  'fd.directory': () => perEvent((e) => {
     const f = e.state.fdInfo;
     if (f !== undefined) {
       if (f.kind === FdKind.Directory) return f.name;
@@ -147,13 +151,14 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
     }
     const n = fdName(e);
     return n === undefined ? undefined : dirnameOf(String(n));
-  },
+  }),
   'fd.filename': () => withFd((f) => (f.kind === FdKind.File ? basenameOf(f.name) : undefined)),
-  'fd.ip': () => withFd((f) => (isIp(f) ? f.sip : undefined)),
-  'fd.cip': () => withFd((f) => (isIp(f) ? f.sip : undefined)),
-  'fd.sip': () => withFd((f) => (isIp(f) ? f.dip : undefined)),
-  'fd.lip': () => withFd((f) => (isIp(f) ? local(f)[0] : undefined)),
-  'fd.rip': () => withFd((f) => (isIp(f) ? remote(f)[0] : undefined)),
+  // Addresses are handed to comparisons as bytes, parsed once per descriptor; outputs print them as text.
+  'fd.ip': () => withFd((f) => (isIp(f) ? f.sipBytes : undefined)),
+  'fd.cip': () => withFd((f) => (isIp(f) ? f.sipBytes : undefined)),
+  'fd.sip': () => withFd((f) => (isIp(f) ? f.dipBytes : undefined)),
+  'fd.lip': () => withFd((f) => (isIp(f) ? (f.role === SocketRole.Server ? f.dipBytes : f.sipBytes) : undefined)),
+  'fd.rip': () => withFd((f) => (isIp(f) ? (f.role === SocketRole.Server ? f.sipBytes : f.dipBytes) : undefined)),
   'fd.port': () => withFd((f) => (isIp(f) ? f.sport : undefined)),
   'fd.cport': () => withFd((f) => (isIp(f) ? f.sport : undefined)),
   'fd.sport': () => withFd((f) => (isIp(f) ? f.dport : undefined)),
@@ -177,11 +182,11 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
   'fd.sproto': () => missing,
   'fd.lproto': () => missing,
   'fd.rproto': () => missing,
-  'fd.net': () => withFd((f) => (isIp(f) ? f.sip : undefined)),
-  'fd.cnet': () => withFd((f) => (isIp(f) ? f.sip : undefined)),
-  'fd.snet': () => withFd((f) => (isIp(f) ? f.dip : undefined)),
-  'fd.lnet': () => withFd((f) => (isIp(f) ? local(f)[0] : undefined)),
-  'fd.rnet': () => withFd((f) => (isIp(f) ? remote(f)[0] : undefined)),
+  'fd.net': () => withFd((f) => (isIp(f) ? f.sipBytes : undefined)),
+  'fd.cnet': () => withFd((f) => (isIp(f) ? f.sipBytes : undefined)),
+  'fd.snet': () => withFd((f) => (isIp(f) ? f.dipBytes : undefined)),
+  'fd.lnet': () => withFd((f) => (isIp(f) ? (f.role === SocketRole.Server ? f.dipBytes : f.sipBytes) : undefined)),
+  'fd.rnet': () => withFd((f) => (isIp(f) ? (f.role === SocketRole.Server ? f.sipBytes : f.dipBytes) : undefined)),
   'fd.connected': () => withFd((f) => (f.isSocket ? f.role !== SocketRole.None && f.name !== '' : undefined)),
   'fd.name_changed': () => withFd((f, e) => f.nameChangedAt === e.num),
   'fd.cip.name': () => missing,
