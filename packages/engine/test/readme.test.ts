@@ -1,5 +1,6 @@
 /** Runs the README's `ts example` block, so the documented example cannot rot. */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 it('the README example runs and prints what it says', () => {
@@ -8,13 +9,15 @@ it('the README example runs and prints what it says', () => {
   expect(m).not.toBeNull();
   const code = m![1]!;
   const expected = /\/\/ (\{.*\})\n$/.exec(code)![1];
-  const file = join(__dirname, `readme-example.${process.pid}.tmp.ts`);
+  // Outside the package, so type-checking and linting never see a half-written copy.
+  const dir = mkdtempSync(join(tmpdir(), 'engine-readme-'));
+  const file = join(dir, 'example.ts');
   writeFileSync(file, code);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(file) as { output: string };
     expect(mod.output).toBe(expected);
   } finally {
-    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
