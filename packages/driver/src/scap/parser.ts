@@ -279,6 +279,8 @@ export class ScapParser {
         if (sum > len) this.fail('SCAP_BAD_EVENT', `parameter ${i} overruns the event (${sum} > ${len} bytes)`, ev + 26 + lenSize * i);
       }
     } else {
+      // v1 blocks predate 4-byte parameter lengths; a large-payload type here cannot be laid out.
+      if ((info.flags & EF.LARGE_PAYLOAD) !== 0) this.fail('SCAP_BAD_EVENT', `large-payload event type ${type} in a v1 event block`, ev + 20);
       // v1 header: no nparams. Quirk: these two types were written with a length 3 bytes too long.
       if (type === 280 || type === 286) len -= 3;
       if (len < EVENT_V1_HEADER_SIZE) this.fail('SCAP_BAD_EVENT', `event length ${len} is shorter than the 22-byte header`, ev + 16);

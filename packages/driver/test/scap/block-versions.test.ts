@@ -133,4 +133,10 @@ describe('older block versions', () => {
     // close exit v1 with 1 of its 2 parameters; the async event with its 70000-byte payload.
     expect(seen).toEqual(['5 3 1 1 8', `402 1 0 ${params.length} 70000`]);
   });
+
+  it('rejects a large-payload event type in a v1 block, whose lengths could not be laid out', () => {
+    const v1 = new W().u64(1n).u64(1).u32(22 + 2 + 2).u16(402).u16(2).bytes([1, 2]).done();
+    const file = Buffer.concat([shb(0), block(BLOCK.EV, Buffer.concat([new W().u16(0).done(), v1]))]);
+    expect(() => readScapBuffer(file)).toThrow(/large-payload event type 402 in a v1 event block/);
+  });
 });
