@@ -6,6 +6,7 @@ import { ohm, type FailedMatchResult, type MatchResult, type OhmNode } from './g
 import type { Ast } from './ast';
 import type { FilterSyntaxError } from './errors';
 import { errors } from './errors';
+import { unescapeQuoted } from './escaping';
 import { FILTER_GRAMMAR_SOURCE } from './grammar/generated/filter-grammar';
 import { createToAst, LineMap, SemanticSyntaxError, type ToAstContext } from './semantics/to-ast';
 
@@ -111,10 +112,23 @@ function syntaxError(match: FailedMatchResult, text: string, lines: LineMap): Fi
 
 const TRANSFORMERS_TEXT = "'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'";
 
-/** The token before `offset`, as libsinsp names the last token it read. */
+/**
+ * The token before `offset`, as libsinsp names the last token it read: a closing parenthesis, a
+ * quoted string's value, or the run of characters since the last blank, parenthesis, `=` or `,`
+ * (`evt.type=execve foo` → `execve`).
+ */
 function previousToken(text: string, offset: number): string {
   const before = text.slice(0, offset).replace(/[ \t\b\r\n]+$/, '');
-  const m = /([^ \t\b\r\n()]+|[()])$/.exec(before);
+  if (before.endsWith(')')) return ')';
+  const quoted = /("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')$/.exec(before);
+  if (quoted) {
+    try {
+      return unescapeQuoted(quoted[1]);
+    } catch {
+      return quoted[1];
+    }
+  }
+  const m = /([^ \t\b\r\n()=,"']+)$/.exec(before);
   return m ? m[1] : '';
 }
 

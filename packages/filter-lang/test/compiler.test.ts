@@ -246,7 +246,7 @@ describe('compile: errors', () => {
     fails('tolower(proc.pid) = 1', 'FILTER_TRANSFORMER');
     fails('getopt(proc.cmdline, "t:") = x', 'FILTER_TRANSFORMER');
   });
-  it('an unexpanded macro', () => fails('some_macro and proc.name = x', 'FILTER_UNRESOLVED', "undefined macro 'some_macro'"));
+  it('an unexpanded macro', () => fails('some_macro and proc.name = x', 'FILTER_UNRESOLVED', "Undefined macro 'some_macro' used in filter."));
   it('errors carry the position and a code frame', () => {
     try {
       compileCondition('proc.name = x and\n  proc.nme = y', registry);

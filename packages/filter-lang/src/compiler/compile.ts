@@ -77,7 +77,7 @@ class Codegen<E> {
       case NodeType.Not:
         return `!${this.expr(node.child)}`;
       case NodeType.Identifier:
-        return this.failAt(node, 'FILTER_UNRESOLVED', `undefined macro '${node.name}'`);
+        return this.failAt(node, 'FILTER_UNRESOLVED', `Undefined macro '${node.name}' used in filter.`);
       case NodeType.UnaryCheck:
         return this.unary(node);
       case NodeType.BinaryCheck:
