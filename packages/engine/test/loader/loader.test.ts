@@ -245,3 +245,33 @@ describe('plugin requirements', () => {
     expect(engine.checkPluginRequirements([{ name: 'k8saudit', version: '1.5.0' }]).ok).toBe(false);
   });
 });
+
+const exceptionRule = (value: string, fields = '[proc.name]'): string =>
+  `- rule: test_rule\n  desc: d\n  condition: evt.type = open\n  output: command=%proc.cmdline\n  priority: INFO\n  exceptions:\n    - name: e\n      fields: ${fields}\n      comps: [=]\n      values:\n        - [${value}]\n`;
+
+run('exception values that look like fields', {
+  'a bare field name warns': {
+    yaml: exceptionRule('proc.pname'),
+    compiled: { test_rule: '(evt.type = open and not proc.name = proc.pname)' },
+    warnings: [{ code: 'LOAD_COMPILE_CONDITION', message: "'proc.pname' may be a valid field misused as a const string value" }],
+  },
+  'a YAML-quoted field name warns the same': {
+    yaml: exceptionRule('"proc.pname"'),
+    compiled: { test_rule: '(evt.type = open and not proc.name = proc.pname)' },
+    warnings: [{ code: 'LOAD_COMPILE_CONDITION', message: "'proc.pname' may be a valid field misused as a const string value" }],
+  },
+  'a transformer call becomes a transformer': {
+    yaml: exceptionRule('toupper(proc.pname)'),
+    compiled: { test_rule: '(evt.type = open and not proc.name = toupper(proc.pname))' },
+  },
+  'a transformer call with a space stays a string and warns': {
+    yaml: exceptionRule('toupper( proc.pname)'),
+    compiled: { test_rule: '(evt.type = open and not proc.name = "toupper( proc.pname)")' },
+    warnings: [{ code: 'LOAD_COMPILE_CONDITION', message: "'toupper( proc.pname)' may be a valid field transformer misused as a const string value" }],
+  },
+  'transformers in fields': {
+    yaml: exceptionRule('test', '["tolower( proc.name)"]'),
+    compiled: { test_rule: '(evt.type = open and not tolower(proc.name) = test)' },
+    noWarnings: ['LOAD_COMPILE_CONDITION'],
+  },
+});
