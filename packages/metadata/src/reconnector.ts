@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describe } from './errors';
 import type { ConnectionState, ProviderHealth } from './provider';
 
+const SOCKET_GRACE_MS = 5000;
+
 export interface BackoffOptions {
   /** First delay after a failure, in ms. */
   readonly initialMs?: number;
@@ -21,6 +23,8 @@ export class Reconnector {
   private delay: number;
   private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
+  /** When the socket last (re)appeared: the runtime may need a moment before it answers. */
+  private socketSeenAt = 0;
   private readonly initialMs: number;
   private readonly maxMs: number;
 
@@ -58,6 +62,13 @@ export class Reconnector {
     this.lastError = describe(err);
     this.setState('disconnected');
     if (this.timer) return;
+    // Right after the socket reappears, retry quickly instead of backing off: the runtime is
+    // starting up, and the next directory event may never come.
+    if (Date.now() - this.socketSeenAt < SOCKET_GRACE_MS) {
+      this.timer = setTimeout(() => this.retryNow(), Math.min(this.delay, 250));
+      this.timer.unref();
+      return;
+    }
     const jitter = 0.8 + Math.random() * 0.4;
     this.timer = setTimeout(() => this.retryNow(), Math.round(this.delay * jitter));
     this.timer.unref();
@@ -83,7 +94,9 @@ export class Reconnector {
     try {
       this.watcher = watch(dir, { persistent: false }, (_event, file) => {
         if (file === null || file === base) {
-          if (this.state !== 'connected') setTimeout(() => this.retryNow(), 50).unref();
+          if (this.state === 'connected' || this.closed) return;
+          this.socketSeenAt = Date.now();
+          setTimeout(() => this.retryNow(), 50).unref();
         }
       });
       this.watcher.on('error', () => this.watcher?.close());

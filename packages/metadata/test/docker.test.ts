@@ -304,6 +304,24 @@ test("the README's example runs and prints the container's fields", async () => 
   }
 });
 
+test('a runtime that appears later is picked up from its socket directory, not by waiting out the backoff', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ftsd-'));
+  const socketPath = path.join(dir, 'docker.sock');
+  // A backoff this long means only the directory watch can bring the connection up in time.
+  const waiting = new MetadataService({ providers: { docker: { socketPath, backoff: { initialMs: 120000, maxMs: 120000 } } } });
+  let late: DockerdEngine | undefined;
+  try {
+    await until(() => waiting.health().providers[0]?.state === 'disconnected', 5000);
+    expect(waiting.health().providers[0]?.lastError).toMatch(/ENOENT/);
+    late = await startDockerd({ dir });
+    await until(() => waiting.health().status === 'ok', 10000);
+  } finally {
+    await waiting.close();
+    await late?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('killing and restarting dockerd loses nothing once it is back', async () => {
   const before = await run({ name: 'before-crash' });
   await service.waitForContainer(before.id, 5000);
