@@ -3,6 +3,7 @@
  * `scap`: see what a capture holds.
  *   scap info FILE [--json]   blocks by type, events by type name, threads, fds, time span
  *   scap print FILE           one line per event: number, timestamp, cpu, tid, direction, type, args
+ *   scap capture -w FILE      record a live capture (the live driver's command, src/live/)
  */
 import { CaptureFormatError } from '../errors';
 import { captureCommand } from '../live/capture-command';
@@ -76,6 +77,7 @@ commands:
       --raw              show events as stored, without converting old layouts
       -n, --limit N      stop after N events
       -s, --snaplen N    bytes of each buffer to print (default 80)
+  capture -w FILE ...    record a live capture with the eBPF driver (root; \`scap capture --help\`)
 `;
 
 class UsageError extends Error {
