@@ -32,8 +32,10 @@ export function parsePriority(name: string): Priority | undefined {
 }
 
 /** 0 (Emergency) … 7 (Debug), the numeric form used by syslog and the metrics labels. */
+const LEVEL = new Map<Priority, number>(PRIORITIES.map((p, i) => [p, i]));
+
 export function priorityLevel(priority: Priority): number {
-  return PRIORITIES.indexOf(priority);
+  return LEVEL.get(priority) ?? 7;
 }
 
 /** A typed output field value; `null` stands for a field the event does not have. */

@@ -57,7 +57,8 @@ export class FalcoMetrics implements DeliveryObserver {
   private readonly startCpu = process.cpuUsage();
   private readonly startHr = process.hrtime.bigint();
   private eventStats: (() => EventStats) | undefined;
-  private readonly ruleCounters = new Map<string, RuleCounters>();
+  /** rule → source → counters by priority level; nested maps so counting builds no key string. */
+  private readonly ruleCounters = new Map<string, Map<string, (RuleCounters | undefined)[]>>();
 
   private readonly rulesMatches: Counter<string>;
   private readonly rulesMatchesByTag: Counter<string>;
@@ -212,20 +213,30 @@ export class FalcoMetrics implements DeliveryObserver {
 
   /** Counts one alert; label children are cached per rule so this is a map lookup and two adds. */
   ruleMatched(alert: Alert): void {
-    const key = `${alert.rule}\u0000${alert.source}\u0000${alert.priority}`;
-    let c = this.ruleCounters.get(key);
+    let bySource = this.ruleCounters.get(alert.rule);
+    if (bySource === undefined) {
+      bySource = new Map();
+      this.ruleCounters.set(alert.rule, bySource);
+    }
+    let byPriority = bySource.get(alert.source);
+    if (byPriority === undefined) {
+      byPriority = [];
+      bySource.set(alert.source, byPriority);
+    }
+    const level = priorityLevel(alert.priority);
+    let c = byPriority[level];
     if (c === undefined) {
       const tags = [...alert.tags].sort();
       c = {
         match: this.rulesMatches.labels({
-          priority: String(priorityLevel(alert.priority)),
+          priority: String(level),
           rule_name: alert.rule,
           source: alert.source,
           tags: tags.join(', '),
         }),
         byTag: tags.map((tag) => this.rulesMatchesByTag.labels({ tag })),
       };
-      this.ruleCounters.set(key, c);
+      byPriority[level] = c;
     }
     c.match.inc();
     for (const t of c.byTag) t.inc();
