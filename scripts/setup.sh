@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # nats-server), plus busybox-static for the test container images.
 SYSTEM_PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config make g++ python3
-  sysdig docker.io nats-server busybox-static iproute2 procps util-linux podman
+  sysdig docker.io nats-server busybox-static iproute2 procps util-linux podman openssl
 )
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do

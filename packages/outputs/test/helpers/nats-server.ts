@@ -13,10 +13,14 @@ export class NatsServer {
   private child: ChildProcess | undefined;
   private readonly store = tempDir('nats-js-');
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[],
+  ) {}
 
-  static async start(): Promise<NatsServer> {
-    const s = new NatsServer(await freePort());
+  /** `extraArgs` go to nats-server as they are (authentication, TLS). */
+  static async start(extraArgs: readonly string[] = []): Promise<NatsServer> {
+    const s = new NatsServer(await freePort(), extraArgs);
     await s.up();
     return s;
   }
@@ -27,7 +31,7 @@ export class NatsServer {
 
   /** Starts the server and resolves once it accepts clients. */
   up(): Promise<void> {
-    const child = spawn(BINARY, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.store.dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(BINARY, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.store.dir, ...this.extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     return new Promise<void>((resolve, reject) => {
       let log = '';

@@ -4,6 +4,8 @@ import { expandSubject, ruleSlug } from '@falco-ts/outputs';
 import { sampleAlert } from '../helpers/alerts';
 import { buildOutputs } from '../helpers/build';
 import { waitFor } from '../helpers/net';
+import { makePki } from '../helpers/certs';
+import { tempDir } from '../helpers/net';
 import { NatsServer } from '../helpers/nats-server';
 import { sidekickRejects } from '../helpers/sidekick';
 
@@ -59,5 +61,34 @@ describe('nats sink', () => {
     const first = await jsm.streams.getMessage('FALCO', { seq: info.state.first_seq });
     expect(first.header.get('Nats-Msg-Id')).toBe(a.id);
     expect(JSON.parse(new TextDecoder().decode(first.data)).rule).toBe(a.rule);
+  });
+});
+
+describe('nats sink with TLS and credentials', () => {
+  it('connects over mutual TLS with user and password, and fails to a server that wants other credentials', async () => {
+    const tmp = tempDir();
+    const pki = makePki(tmp.dir);
+    const server = await NatsServer.start([
+      '--user', 'falco', '--pass', 's3cret',
+      '--tls', '--tlscert', pki.serverCert, '--tlskey', pki.serverKey, '--tlsverify', '--tlscacert', pki.caCert,
+    ]);
+    const tlsKeys = { tls_ca: pki.caCert, tls_cert: pki.clientCert, tls_key: pki.clientKey };
+    try {
+      const { outputs } = await buildOutputs({ nats_output: { enabled: true, servers: [`tls://localhost:${server.port}`], user: 'falco', password: 's3cret', ...tlsKeys } });
+      outputs.emit(sampleAlert(0));
+      await outputs.idle();
+      await outputs.shutdown();
+      expect(outputs.stats().nats.sent).toBe(1);
+
+      const bad = await buildOutputs({ nats_output: { enabled: true, servers: [`tls://localhost:${server.port}`], user: 'falco', password: 'wrong', max_retries: 1, retry_backoff_ms: 10, ...tlsKeys } });
+      bad.outputs.emit(sampleAlert(1));
+      await bad.outputs.idle();
+      await bad.outputs.shutdown(100);
+      expect(bad.outputs.stats().nats).toMatchObject({ sent: 0, dropped: { retries_exhausted: 1 } });
+      expect(bad.logs.join('\n')).toMatch(/nats: cannot connect \(retrying\)/);
+    } finally {
+      await server.stop();
+      tmp.cleanup();
+    }
   });
 });
