@@ -26,7 +26,7 @@ import { dynamicCompare } from './dynamic';
 import { pathPrefixMatcher } from './matchers';
 import { resolveOperand, type Fail, type Operand } from './operands';
 import { membershipSet, membershipTest, modifierTest, RegexError, scalarTest, type ScalarTest } from './tests';
-import { operatorAllowed, parseConstant, typeClass, ValueError, type Constant } from './types';
+import { operatorAllowed, parseConstant, typeClass, ValueError, type Constant, type TypeClass } from './types';
 import { collectWarnings } from './warnings';
 
 export interface CompileOptions {
@@ -221,7 +221,7 @@ class Codegen<E> {
   }
 
   /** Inline code for the checks rules use most; undefined when a prebuilt test is needed. */
-  private inline(op: BinaryCheckNode['operator'], cls: string, x: string, k: Constant): string | undefined {
+  private inline(op: BinaryCheckNode['operator'], cls: TypeClass, x: string, k: Constant): string | undefined {
     if (cls === 'string' || cls === 'bool') {
       const c = this.slot(k);
       switch (op) {
