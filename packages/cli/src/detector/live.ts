@@ -3,7 +3,7 @@
  * (Falco's `base_syscalls` logic), seeds the state from /proc, then runs every batch through the
  * state and the rules until stopped. When the driver cannot be opened, the error says why.
  */
-import { BatchCursor, EVENT_TABLE, openCapture, type LiveCapture } from '@falco-ts/driver';
+import { BatchCursor, EVENT_TABLE, STATE_SYSCALLS, openCapture, type LiveCapture } from '@falco-ts/driver';
 import type { Engine } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { runErrors } from '../errors';
@@ -14,20 +14,6 @@ import type { SyscallSourceHandle } from './sources';
 
 const TWO_32 = 4294967296;
 
-/**
- * Syscalls the process/fd state needs whatever the rules say: process lifecycle, credentials,
- * working directory, descriptor creation and destruction.
- */
-export const STATE_SYSCALLS: readonly string[] = [
-  'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'procexit', 'sched_process_exit',
-  'open', 'openat', 'openat2', 'creat', 'close', 'dup', 'dup2', 'dup3', 'fcntl',
-  'socket', 'socketpair', 'connect', 'accept', 'accept4', 'bind', 'pipe', 'pipe2',
-  'eventfd', 'eventfd2', 'signalfd', 'signalfd4', 'timerfd_create', 'inotify_init', 'inotify_init1',
-  'memfd_create', 'userfaultfd', 'pidfd_open', 'pidfd_getfd', 'io_uring_setup', 'epoll_create', 'epoll_create1',
-  'chdir', 'fchdir', 'chroot', 'setuid', 'setgid', 'setresuid', 'setresgid', 'setreuid', 'setregid',
-  'setsid', 'setpgid', 'prctl', 'capset', 'unshare', 'setns',
-];
-
 export interface LiveOptions {
   engine: Engine;
   syscall: SyscallSourceHandle;
@@ -36,7 +22,7 @@ export interface LiveOptions {
   matching: 'first' | 'all';
   drops: DropMonitor;
   stop: StopSignal;
-  onAttached: () => void;
+  onAttached: (capture: LiveCapture) => void;
   onEvent: () => void;
 }
 
@@ -56,6 +42,12 @@ export function syscallsToCapture(ctx: AppContext, engine: Engine, supported: re
   return [...wanted].filter((n) => ok.has(n)).sort();
 }
 
+/** The kernel-side event counters, for the metrics endpoint. */
+export function liveStats(capture: LiveCapture): { nEvts: number; nDrops: number } {
+  const s = capture.stats();
+  return { nEvts: s.kernelEvents, nDrops: s.drops };
+}
+
 export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean> {
   let capture: LiveCapture;
   try {
@@ -67,7 +59,7 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
   capture.setSyscalls(syscalls);
   ctx.logger.info(`Capturing ${syscalls.length} syscalls with the modern eBPF driver`);
   o.syscall.seedFromProc();
-  o.onAttached();
+  o.onAttached(capture);
   const stopWaiter = o.stop.wait().then(() => capture.close());
   const cursor = new BatchCursor();
   const options = { matching: o.matching };
@@ -76,6 +68,8 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
     return { events: s.kernelEvents, drops: s.drops, dropsBuffer: s.dropsBufferFull, dropsPageFaults: 0, dropsBug: s.dropsTooLarge + s.dropsTailCall };
   };
   let completed = true;
+  let events = 0;
+  const started = Date.now();
   try {
     for (;;) {
       const batch = await capture.next();
@@ -84,6 +78,7 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
       cursor.reset(batch);
       while (cursor.next()) {
         const v = cursor.view;
+        events++;
         const ev = o.syscall.process(v);
         if (!o.drops.onEvent(v.tsHigh * TWO_32 + v.tsLow, counters)) {
           completed = false;
@@ -97,6 +92,8 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
       if (o.stop.stopped) break;
     }
   } finally {
+    const s = capture.stats();
+    ctx.logger.info(`Processed ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s; kernel drops: ${s.drops} (buffer full ${s.dropsBufferFull}, too large ${s.dropsTooLarge})`);
     capture.close();
     o.stop.stop('capture ended');
     await stopWaiter;

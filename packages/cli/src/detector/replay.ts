@@ -25,6 +25,7 @@ export interface ReplayOptions {
   /** Checked between batches; true ends the replay early (-M, signals). */
   stopped: () => boolean;
   progress?: (text: string) => void;
+  log?: (text: string) => void;
 }
 
 export interface ReplayResult {
@@ -45,6 +46,7 @@ export async function replayCapture(o: ReplayOptions): Promise<ReplayResult> {
   const cursor = new BatchCursor();
   const progress = o.progress ? new Progress(o.progress, reader.compressed ? undefined : size) : undefined;
   const options = { matching: o.matching };
+  const started = Date.now();
   let events = 0;
   const counters = () => ({ events, drops: 0, dropsBuffer: 0, dropsPageFaults: 0, dropsBug: 0 });
   try {
@@ -65,6 +67,7 @@ export async function replayCapture(o: ReplayOptions): Promise<ReplayResult> {
   } finally {
     reader.close();
     progress?.done(events);
+    o.log?.(`Replayed ${events} events in ${((Date.now() - started) / 1000).toFixed(2)} s`);
   }
   return { events, completed: true };
 }

@@ -14,7 +14,7 @@ import { versionInfo } from '../version';
 import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
 import { runK8sAudit, auditWebhook } from './k8saudit';
-import { runLive } from './live';
+import { liveStats, runLive } from './live';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
 import type { RunSources } from './sources';
@@ -150,12 +150,15 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
             if (config.replayCaptureFile === '') throw runErrors.input('engine.kind is replay but engine.replay.capture_file is empty');
             logger.info(`Replaying events from the capture file: ${config.replayCaptureFile}`);
             const progress = ctx.io.isTty && !config.logStderr ? ctx.io.stderr : undefined;
-            completed = (await replayCapture({ ...common, file: config.replayCaptureFile, progress })).completed;
+            completed = (await replayCapture({ ...common, file: config.replayCaptureFile, progress, log: (m) => logger.info(m) })).completed;
           } else {
             completed = await runLive(ctx, {
               ...common,
               stop,
-              onAttached: () => (driverAttached = true),
+              onAttached: (capture) => {
+                driverAttached = true;
+                metrics?.setEventStatsSource(() => liveStats(capture));
+              },
               onEvent: () => (lastEventMs = Date.now()),
             });
           }
