@@ -105,12 +105,13 @@ function splitNul(b: Uint8Array): string[] {
   return out;
 }
 
+const u16le = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8);
+
 export function decodeSockaddr(b: Uint8Array): SockAddr | null {
   if (b.length === 0) return null;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const fam = b[0]!;
-  if (fam === PPM_AF.INET && b.length >= 7) return { family: 'inet', addr: ipv4ToString(b, 1), port: dv.getUint16(5, true) };
-  if (fam === PPM_AF.INET6 && b.length >= 19) return { family: 'inet6', addr: ipv6ToString(b, 1), port: dv.getUint16(17, true) };
+  if (fam === PPM_AF.INET && b.length >= 7) return { family: 'inet', addr: ipv4ToString(b, 1), port: u16le(b, 5) };
+  if (fam === PPM_AF.INET6 && b.length >= 19) return { family: 'inet6', addr: ipv6ToString(b, 1), port: u16le(b, 17) };
   if (fam === PPM_AF.UNIX) {
     // Abstract addresses start with a NUL that the path skips.
     const start = b.length > 1 && b[1] === 0 ? 2 : 1;
@@ -121,16 +122,16 @@ export function decodeSockaddr(b: Uint8Array): SockAddr | null {
 
 export function decodeSocktuple(b: Uint8Array): SockTuple | null {
   if (b.length === 0) return null;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const fam = b[0]!;
   if (fam === PPM_AF.INET && b.length >= 13) {
-    return { family: 'inet', sip: ipv4ToString(b, 1), sport: dv.getUint16(5, true), dip: ipv4ToString(b, 7), dport: dv.getUint16(11, true) };
+    return { family: 'inet', sip: ipv4ToString(b, 1), sport: u16le(b, 5), dip: ipv4ToString(b, 7), dport: u16le(b, 11) };
   }
   if (fam === PPM_AF.INET6 && b.length >= 37) {
-    return { family: 'inet6', sip: ipv6ToString(b, 1), sport: dv.getUint16(17, true), dip: ipv6ToString(b, 19), dport: dv.getUint16(35, true) };
+    return { family: 'inet6', sip: ipv6ToString(b, 1), sport: u16le(b, 17), dip: ipv6ToString(b, 19), dport: u16le(b, 35) };
   }
   if (fam === PPM_AF.UNIX && b.length >= 17) {
     const start = b.length > 17 && b[17] === 0 ? 18 : 17;
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     return { family: 'unix', source: dv.getBigUint64(1, true), dest: dv.getBigUint64(9, true), path: cstr(b, start, b.length) };
   }
   return { family: 'other', code: fam, raw: b.subarray(1) };
@@ -150,35 +151,36 @@ export function decodeFdlist(b: Uint8Array): FdListEntry[] {
 
 /** Decode a value of type `pt` from bytes (shared by plain and PT_DYN parameters). */
 export function decodeValue(pt: number, b: Uint8Array, info: string | null = null): ParamValue {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const n = b.length;
+  // Only numeric cases need a DataView; strings and buffers should not pay for one.
+  const dv = (): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
   switch (pt) {
     case PT.INT8:
-      return n >= 1 ? dv.getInt8(0) : null;
+      return n >= 1 ? dv().getInt8(0) : null;
     case PT.INT16:
-      return n >= 2 ? dv.getInt16(0, true) : null;
+      return n >= 2 ? dv().getInt16(0, true) : null;
     case PT.INT32:
     case PT.FD32:
     case PT.PID32:
-      return n >= 4 ? dv.getInt32(0, true) : null;
+      return n >= 4 ? dv().getInt32(0, true) : null;
     case PT.INT64:
     case PT.ERRNO:
     case PT.FD:
     case PT.PID:
-      return n >= 8 ? Number(dv.getBigInt64(0, true)) : null;
+      return n >= 8 ? Number(dv().getBigInt64(0, true)) : null;
     case PT.UINT8:
     case PT.SIGTYPE:
     case PT.FLAGS8:
     case PT.ENUMFLAGS8:
     case PT.L4PROTO:
     case PT.SOCKFAMILY:
-      return n >= 1 ? dv.getUint8(0) : null;
+      return n >= 1 ? dv().getUint8(0) : null;
     case PT.UINT16:
     case PT.FLAGS16:
     case PT.ENUMFLAGS16:
     case PT.PORT:
     case PT.SYSCALLID:
-      return n >= 2 ? dv.getUint16(0, true) : null;
+      return n >= 2 ? dv().getUint16(0, true) : null;
     case PT.UINT32:
     case PT.FLAGS32:
     case PT.ENUMFLAGS32:
@@ -186,15 +188,15 @@ export function decodeValue(pt: number, b: Uint8Array, info: string | null = nul
     case PT.UID:
     case PT.GID:
     case PT.SIGSET:
-      return n >= 4 ? dv.getUint32(0, true) : null;
+      return n >= 4 ? dv().getUint32(0, true) : null;
     case PT.BOOL:
-      return n >= 4 ? dv.getUint32(0, true) !== 0 : null;
+      return n >= 4 ? dv().getUint32(0, true) !== 0 : null;
     case PT.UINT64:
     case PT.RELTIME:
     case PT.ABSTIME:
-      return n >= 8 ? dv.getBigUint64(0, true) : null;
+      return n >= 8 ? dv().getBigUint64(0, true) : null;
     case PT.DOUBLE:
-      return n >= 8 ? dv.getFloat64(0, true) : null;
+      return n >= 8 ? dv().getFloat64(0, true) : null;
     case PT.CHARBUF:
     case PT.FSPATH:
     case PT.FSRELPATH:
@@ -223,10 +225,10 @@ export function decodeValue(pt: number, b: Uint8Array, info: string | null = nul
     case PT.IPADDR:
       return n === 4 ? ipv4ToString(b, 0) : n === 16 ? ipv6ToString(b, 0) : null;
     case PT.IPV4NET:
-      return n >= 8 ? { addr: ipv4ToString(b, 0), prefix: popcount32(dv.getUint32(4, false)) } : null;
+      return n >= 8 ? { addr: ipv4ToString(b, 0), prefix: popcount32(dv().getUint32(4, false)) } : null;
     case PT.IPV6NET:
     case PT.IPNET:
-      if (n === 8) return { addr: ipv4ToString(b, 0), prefix: popcount32(dv.getUint32(4, false)) };
+      if (n === 8) return { addr: ipv4ToString(b, 0), prefix: popcount32(dv().getUint32(4, false)) };
       if (n === 32) return { addr: ipv6ToString(b, 0), prefix: popcountBytes(b.subarray(16)) };
       if (n === 17) return { addr: ipv6ToString(b, 0), prefix: b[16]! };
       return null;
