@@ -84,20 +84,45 @@ describe('http sink', () => {
     }
   });
 
+  it('gives up on a request after timeout_ms and retries it', async () => {
+    let calls = 0;
+    const sockets: Socket[] = [];
+    const srv = createServer((req, res) => {
+      req.resume();
+      // The first request is never answered; the retry is.
+      if (++calls > 1) req.on('end', () => res.end());
+    });
+    srv.on('connection', (s) => sockets.push(s));
+    const port = await freePort();
+    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', () => r()));
+    try {
+      const { outputs, logs } = await buildOutputs({ json_output: true, http_output: { enabled: true, url: `http://127.0.0.1:${port}/`, timeout_ms: 200, retry_backoff_ms: 5 } });
+      outputs.emit(sampleAlert(0));
+      await outputs.idle();
+      await outputs.shutdown();
+      expect(calls).toBe(2);
+      expect(outputs.stats().http).toMatchObject({ sent: 1, failed: 1 });
+      expect(logs.join('\n')).toContain('no response within 200 ms');
+    } finally {
+      for (const s of sockets) s.destroy();
+      srv.close();
+    }
+  });
+
   it('speaks mutual TLS with the configured CA and client certificate', async () => {
     const pki = makePki(tmp.dir);
     const rx = await SidekickReceiver.start({ key: pki.read(pki.serverKey), cert: pki.read(pki.serverCert), ca: pki.read(pki.caCert) });
     try {
       const { outputs } = await buildOutputs({
         json_output: true,
-        http_output: { enabled: true, url: rx.url, ca_cert: pki.caCert, ca_path: tmp.dir + '/none', mtls: true, client_cert: pki.clientCert, client_key: pki.clientKey },
+        http_output: { enabled: true, url: rx.url, ca_cert: '', ca_path: tmp.dir, mtls: true, client_cert: pki.clientCert, client_key: pki.clientKey },
       });
       outputs.emit(sampleAlert(0));
       await outputs.idle();
       await outputs.shutdown();
       expect(rx.accepted).toHaveLength(1);
       // Without the client certificate the server refuses the handshake.
-      const { outputs: anon } = await buildOutputs({ json_output: true, http_output: { enabled: true, url: rx.url, ca_cert: pki.caCert, max_retries: 0 } });
+      const { outputs: anon } = await buildOutputs({ json_output: true, http_output: { enabled: true, url: rx.url, ca_bundle: pki.caCert, max_retries: 0 } });
       anon.emit(sampleAlert(1));
       await anon.idle();
       await anon.shutdown();
