@@ -7,6 +7,9 @@ const ROOT = resolve(__dirname, '../../../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const BIN = resolve(__dirname, '../../src/bin/scap.ts');
 
+// Each case spawns the command through tsx, which takes seconds on a busy machine.
+jest.setTimeout(90000);
+
 function scap(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(TSX, [BIN, ...args], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
