@@ -2,6 +2,9 @@ import { basename } from 'node:path';
 import { BatchCursor, EC, EF, EVENT_TABLE, eventTypeName, openScap, renderArgs, type ScapReader } from '../../src';
 import { conformanceCaptures, countLines, sysdigLines, validatorReport } from '../helpers/captures';
 
+// These tests run sysdig (and the reference checker) as child processes; allow for a busy machine.
+jest.setTimeout(90000);
+
 const captures = conformanceCaptures();
 
 async function drain(r: ScapReader, each?: (c: BatchCursor) => void): Promise<void> {

@@ -18,6 +18,9 @@ import {
 } from '../../src';
 import { conformanceCaptures, sysdigLines } from '../helpers/captures';
 
+// These tests run sysdig (and the reference checker) as child processes; allow for a busy machine.
+jest.setTimeout(90000);
+
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'scap-writer-'));

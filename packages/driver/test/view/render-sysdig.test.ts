@@ -2,6 +2,9 @@ import { basename } from 'node:path';
 import { BatchCursor, EC, EVENT_TABLE, openScap, renderArgs } from '../../src';
 import { conformanceCaptures, sysdigLines } from '../helpers/captures';
 
+// These tests run sysdig (and the reference checker) as child processes; allow for a busy machine.
+jest.setTimeout(90000);
+
 // sysdig adds names from its thread table to fd and pid values (`fd=3(<f>/etc/passwd)`), which a
 // stateless renderer cannot know: those suffixes are removed before comparing.
 const STATEFUL = /^([a-z_]*fd|tid|pid|ptid|fd_in|fd_out|dirfd|olddir|newdir|out_fd|in_fd)=(-?\d+)\([^)]*\)$/;

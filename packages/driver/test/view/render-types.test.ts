@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { BatchBuilder, BatchCursor, EC, EF, EVENT_TABLE, PT, encode, newThread, openScap, renderArgs, writeScapFile } from '../../src';
 import { sysdigLines } from '../helpers/captures';
 
+// These tests run sysdig (and the reference checker) as child processes; allow for a busy machine.
+jest.setTimeout(90000);
+
 /** A plausible value of each parameter type. */
 function sample(pt: number, info: string | null): Uint8Array {
   switch (pt) {
