@@ -118,6 +118,8 @@ export function planOutputs(config: FalcoConfig, registry: readonly SinkDefiniti
     if (!def.spoolable && typeof merged.spool_dir === 'string' && merged.spool_dir !== '') {
       throw configError(`${def.section}.spool_dir`, `the ${def.name} sink cannot spool; only ${registry.filter((d) => d.spoolable).map((d) => d.section).join(' and ')} can`);
     }
+    // Types first (every key), then the checks that read values together.
+    def.validate?.(cfg as ConfigOf<ConfigSchema>);
     sinks.push({ def, config: cfg, delivery, spool: spoolCfg });
   }
   return {

@@ -49,6 +49,11 @@ export interface SinkDefinition<S extends ConfigSchema = ConfigSchema> {
   readonly configSchema: S;
   /** Whether `spool_dir` may be set: only sinks whose receivers can be down for a while. */
   readonly spoolable: boolean;
+  /**
+   * Checks values that types alone cannot (a URL, an address, a template) without opening
+   * anything, so a dry run reports them; throws OutputsConfigError.
+   */
+  validate?(config: ConfigOf<S>): void;
   create(config: ConfigOf<S>, ctx: SinkContext): Sink | Promise<Sink>;
 }
 

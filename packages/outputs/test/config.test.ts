@@ -55,6 +55,16 @@ describe('planOutputs (falco.yaml keys and defaults)', () => {
     expect(() => planOutputs({ outputs_queue: { capacity: -1 } })).toThrow('outputs_queue.capacity: must be at least 0, got -1');
   });
 
+  it('checks URLs, addresses and templates without opening anything (dry run)', () => {
+    expect(() => planOutputs({ http_output: { enabled: true } })).toThrow('invalid output configuration at http_output.url: is required when http_output is enabled');
+    expect(() => planOutputs({ http_output: { enabled: true, url: 'ftp://x/' } })).toThrow('http_output.url: must be http:// or https://');
+    expect(() => planOutputs({ syslog_output: { enabled: true, address: 'udp://host' } })).toThrow('syslog_output.address: expected udp://host:port or tcp://host:port');
+    expect(() => planOutputs({ nats_output: { enabled: true, subject: 'falco.{severity}' } })).toThrow(
+      'nats_output.subject: unknown variable {severity}; known: {priority} {rule_slug} {source} {hostname}',
+    );
+    expect(planOutputs({ syslog_output: { enabled: true, address: 'tcp://[::1]:514' } }).sinks.map((s) => s.def.name)).toContain('syslog');
+  });
+
   it('refuses a spool on a sink that cannot spool', () => {
     expect(() => planOutputs({ file_output: { enabled: true, spool_dir: '/tmp/x' } })).toThrow(
       'file_output.spool_dir: the file sink cannot spool; only http_output and nats_output can',

@@ -34,6 +34,18 @@ function readCaDir(dir: string): Buffer[] {
   return names.filter((n) => /\.(pem|crt)$/.test(n)).map((n) => readFileSync(join(dir, n)));
 }
 
+function parseUrl(text: string): URL {
+  if (text === '') throw configError('http_output.url', 'is required when http_output is enabled');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw configError('http_output.url', 'is not a valid URL', text);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError('http_output.url', 'must be http:// or https://', text);
+  return url;
+}
+
 /** 408 and 429 and every 5xx are worth repeating; any other 4xx means this alert will never be accepted. */
 function retryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
@@ -60,15 +72,11 @@ export const httpSink = defineSink({
     keep_alive: { type: 'boolean', default: false, doc: 'Reuse one connection for successive alerts.' },
     timeout_ms: { type: 'integer', default: 5000, min: 1, doc: 'Give up on one request after this long (then retry).' },
   },
+  validate(config) {
+    parseUrl(config.url);
+  },
   create(config, ctx) {
-    if (config.url === '') throw configError('http_output.url', 'is required when http_output is enabled');
-    let url: URL;
-    try {
-      url = new URL(config.url);
-    } catch {
-      throw configError('http_output.url', 'is not a valid URL', config.url);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError('http_output.url', 'must be http:// or https://', config.url);
+    const url = parseUrl(config.url);
     const tls = url.protocol === 'https:';
     const tlsOptions: { ca?: Buffer[]; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean } = {};
     if (tls) {

@@ -71,8 +71,11 @@ export const natsSink = defineSink({
     tls_key: { type: 'string', default: '', doc: 'Client key (PEM) for mutual TLS.' },
     reconnect_wait_ms: { type: 'integer', default: 1000, min: 10, doc: 'Pause between reconnection attempts.' },
   },
-  create(config, ctx) {
+  validate(config) {
     checkTemplate(config.subject);
+    if (config.servers.length === 0) throw configError('nats_output.servers', 'needs at least one server URL');
+  },
+  create(config, ctx) {
     const opts: ConnectionOptions = {
       servers: [...config.servers],
       name: config.name,

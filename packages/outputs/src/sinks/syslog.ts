@@ -141,14 +141,20 @@ function tcpTransport(host: string, port: number): Transport {
   };
 }
 
-/** `''` → the local socket; `udp://host:port` or `tcp://host:port` → a remote collector. */
-function parseAddress(address: string, socketPath: string): Transport {
-  if (address === '') return unixTransport(socketPath);
+/** Parses `udp://host:port` or `tcp://host:port` (IPv6 hosts in brackets). */
+function parseRemote(address: string): { proto: 'udp' | 'tcp'; host: string; port: number } {
   const m = /^(udp|tcp):\/\/(\[[^\]]+\]|[^:/]+):(\d+)$/.exec(address);
-  if (m === null) throw configError('syslog_output.address', 'expected udp://host:port or tcp://host:port', address);
-  const host = m[2].replace(/^\[|\]$/g, '');
-  const port = Number(m[3]);
-  return m[1] === 'udp' ? udpTransport(host, port) : tcpTransport(host, port);
+  if (m === null || Number(m[3]) < 1 || Number(m[3]) > 65535) {
+    throw configError('syslog_output.address', 'expected udp://host:port or tcp://host:port', address);
+  }
+  return { proto: m[1] as 'udp' | 'tcp', host: m[2].replace(/^\[|\]$/g, ''), port: Number(m[3]) };
+}
+
+/** `''` → the local socket; `udp://host:port` or `tcp://host:port` → a remote collector. */
+function openTransport(address: string, socketPath: string): Transport {
+  if (address === '') return unixTransport(socketPath);
+  const r = parseRemote(address);
+  return r.proto === 'udp' ? udpTransport(r.host, r.port) : tcpTransport(r.host, r.port);
 }
 
 export const syslogSink = defineSink({
@@ -164,8 +170,11 @@ export const syslogSink = defineSink({
     facility: { type: 'string', default: 'user', oneOf: Object.keys(FACILITIES), doc: 'Syslog facility.' },
     ident: { type: 'string', default: 'falco', doc: 'The tag (RFC 3164) or APP-NAME (RFC 5424).' },
   },
+  validate(config) {
+    if (config.address !== '') parseRemote(config.address);
+  },
   create(config, ctx) {
-    const transport = parseAddress(config.address, config.socket_path);
+    const transport = openTransport(config.address, config.socket_path);
     const fmt: SyslogFormat = {
       format: config.format as SyslogFormat['format'],
       facility: FACILITIES[config.facility],
