@@ -86,6 +86,13 @@ export function ipv6ToString(b: Uint8Array, at: number): string {
   return `${head}::${tail}`;
 }
 
+/** Old drivers wrote a missing string as the 7 bytes `(NULL)\0`; libsinsp reads it as no value. */
+const LEGACY_NULL = Uint8Array.from(Buffer.from('(NULL)\0', 'latin1'));
+function isLegacyNull(b: Uint8Array, at: number): boolean {
+  for (let k = 0; k < LEGACY_NULL.length; k++) if (b[at + k] !== LEGACY_NULL[k]) return false;
+  return true;
+}
+
 function cstr(b: Uint8Array, start: number, end: number): string {
   let stop = start;
   while (stop < end && b[stop] !== 0) stop++;
@@ -200,7 +207,7 @@ export function decodeValue(pt: number, b: Uint8Array, info: string | null = nul
     case PT.CHARBUF:
     case PT.FSPATH:
     case PT.FSRELPATH:
-      return n === 0 ? null : cstr(b, 0, n);
+      return n === 0 || (n === LEGACY_NULL.length && isLegacyNull(b, 0)) ? null : cstr(b, 0, n);
     case PT.BYTEBUF:
       return n === 0 ? null : b;
     case PT.SOCKADDR:
@@ -307,6 +314,9 @@ export function decodeParam(view: EventView, i: number): ParamValue {
     }
   }
   if (len === 0) return null;
-  if (pt === PT.CHARBUF || pt === PT.FSPATH || pt === PT.FSRELPATH) return view.str(i);
+  if (pt === PT.CHARBUF || pt === PT.FSPATH || pt === PT.FSRELPATH) {
+    if (len === LEGACY_NULL.length && isLegacyNull(view.data, view.paramOffset(i))) return null;
+    return view.str(i);
+  }
   return decodeValue(pt, view.paramBytes(i), p[3]);
 }

@@ -40,6 +40,10 @@ describe('parameter decoding by type', () => {
     expect(decodeValue(PT.IPV4NET, hex('0a000000 ffffff00'))).toEqual({ addr: '10.0.0.0', prefix: 24 });
     expect(decodeValue(PT.IPV6ADDR, hex('fe800000000000000000000000000001'))).toBe('fe80::1');
     expect(decodeValue(PT.CHARBUF, new Uint8Array(0))).toBeNull();
+    // Old captures wrote a missing string as "(NULL)"; it reads as no value and renders as <NA>.
+    expect(decodeValue(PT.FSPATH, new Uint8Array(Buffer.from('(NULL)\0')))).toBeNull();
+    expect(renderValue(PT.FSPATH, PF.NA, new Uint8Array(Buffer.from('(NULL)\0')), null)).toBe('<NA>');
+    expect(decodeValue(PT.CHARBUF, new Uint8Array(Buffer.from('(NULL)x\0')))).toBe('(NULL)x');
   });
 
   it('renders values the way sysdig prints them', () => {
