@@ -1,4 +1,5 @@
 // Every provider module is registered and documented; every error code is documented.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { allProviders, providerNames, MetadataService, MetadataConfigError } from '../src';
@@ -49,4 +50,22 @@ test('a service with no providers answers nothing, quickly, and reports healthy'
   expect(service.health()).toEqual({ status: 'ok', providers: [] });
   expect(service.counters()).toMatchObject({ lookups: 2, misses: 2, fetches: 0, waitTimeouts: 1 });
   await service.close();
+});
+
+test('importing the package loads no runtime client library until a provider needs it', () => {
+  const tsx = path.join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+  const script = [
+    `const m = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'index.ts'))});`,
+    "const loaded = () => ['@kubernetes/client-node', '@grpc/grpc-js', 'dockerode'].filter((p) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + p + '/')));",
+    'const before = loaded();',
+    "const s = new m.MetadataService({ providers: { docker: { socketPath: '/nonexistent/docker.sock' } } });",
+    'console.log(JSON.stringify({ before, after: loaded() }));',
+    's.close();',
+  ].join('\n');
+  const out = execFileSync(tsx, ['-e', script], { encoding: 'utf8' });
+  const { before, after } = JSON.parse(out.trim().split('\n').pop()!) as { before: string[]; after: string[] };
+  expect(before).toEqual([]);
+  // dockerode brings grpc-js along itself; the Kubernetes client stays unloaded.
+  expect(after).toContain('dockerode');
+  expect(after).not.toContain('@kubernetes/client-node');
 });

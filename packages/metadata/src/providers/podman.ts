@@ -1,6 +1,8 @@
 // Podman through its Docker-compatible API socket (the system service as root, or a user's
 // service under $XDG_RUNTIME_DIR). Podman answers the same inspect and events endpoints.
-import { DockerCompatibleProvider, pickSocket, type DockerCompatibleOptions } from '../docker-compatible';
+import type * as DockerCompatible from '../runtimes/docker-compatible';
+import type { DockerCompatibleOptions } from '../runtimes/docker-compatible';
+import { pickSocket } from '../sockets';
 import { defineProvider } from '../provider';
 
 function defaultSockets(): string[] {
@@ -15,6 +17,10 @@ export const podmanProvider = defineProvider({
   kind: 'container',
   description: "Podman over its Docker-compatible API socket, root's and the current user's.",
   defaultEndpoints: defaultSockets(),
-  create: (options: DockerCompatibleOptions) =>
-    new DockerCompatibleProvider('podman', 'podman', pickSocket(options, defaultSockets()), options.backoff),
+  create: (options: DockerCompatibleOptions) => {
+    // Loaded on demand: dockerode and its dependencies cost startup time for users who never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DockerCompatibleProvider } = require('../runtimes/docker-compatible') as typeof DockerCompatible;
+    return new DockerCompatibleProvider('podman', 'podman', pickSocket(options, defaultSockets()), options.backoff);
+  },
 });

@@ -4,12 +4,11 @@
 // still exists), and after every reconnect replays the events it missed and lists everything, so a
 // runtime restart loses nothing.
 import Docker from 'dockerode';
-import { existsSync } from 'node:fs';
-import { podIdentityFromLabels } from './cri-labels';
-import { parseImageRef, parseTimestampNs } from './image-ref';
-import type { ContainerProvider, ContainerSink, ProviderHealth } from './provider';
-import { Reconnector, type BackoffOptions } from './reconnector';
-import type { ContainerInfo, ContainerRuntime } from './types';
+import { podIdentityFromLabels } from '../cri-labels';
+import { parseImageRef, parseTimestampNs } from '../image-ref';
+import type { ContainerProvider, ContainerSink, ProviderHealth } from '../provider';
+import { Reconnector, type BackoffOptions } from '../reconnector';
+import type { ContainerInfo, ContainerRuntime } from '../types';
 
 export interface DockerCompatibleOptions {
   /** Unix socket path; the first existing default is used when omitted. */
@@ -33,13 +32,6 @@ interface ImageFacts {
 }
 
 const REFETCH_ACTIONS = new Set(['create', 'start', 'rename', 'update', 'restart', 'unpause']);
-
-/** The configured socket, else the first existing candidate, else the first candidate. */
-export function pickSocket(options: { socketPath?: string; sockets?: readonly string[] }, defaults: readonly string[]): string {
-  if (options.socketPath) return options.socketPath;
-  const candidates = options.sockets?.length ? options.sockets : defaults;
-  return candidates.find((p) => existsSync(p)) ?? candidates[0] ?? defaults[0] ?? '/var/run/docker.sock';
-}
 
 export class DockerCompatibleProvider implements ContainerProvider {
   private readonly client: Docker;
