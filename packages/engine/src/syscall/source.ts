@@ -4,19 +4,17 @@
  * reused for every record; the only per-batch cost is walking the records.
  */
 import {
-  EVENT_TABLE,
-  EVENT_TYPE_COUNT,
   RECORD_FLAG_STATE_ONLY,
   bufferText,
   ipv4ToString,
   ipv6ToString,
-  eventTypesByName,
   type EventBatch,
   type InitialState as CaptureInitialState,
 } from '@falco-ts/driver';
 import { initialStateFromCapture } from './capture-state';
 import { SyscallEvent } from '../fields/event';
 import { syscallFieldRegistry, type SyscallFieldRegistry } from '../fields/registry';
+import { syscallEventTypes } from '../ruleset/syscall-event-types';
 import type { EventSource, EventTypeTable } from '../source';
 import type { ContainerMetadataProvider } from './metadata';
 import { scanProc, type ProcScanOptions } from './proc-scan';
@@ -29,18 +27,12 @@ export interface SyscallSourceOptions extends SyscallStateOptions {
   readonly fields?: SyscallFieldRegistry;
 }
 
-const ALL_CODES: readonly number[] = EVENT_TABLE.map((e) => e.id);
-
-const EVENT_TYPES: EventTypeTable = {
-  allCodes: ALL_CODES,
-  codesForName: (name) => eventTypesByName(name),
-  nameOfCode: (code) => (code >= 0 && code < EVENT_TYPE_COUNT ? EVENT_TABLE[code]?.name : undefined),
-};
 
 export class SyscallSource implements EventSource<SyscallEvent> {
   readonly name = 'syscall';
   readonly fields: SyscallFieldRegistry;
-  readonly eventTypes = EVENT_TYPES;
+  // Syscalls without an event of their own (madvise) select the generic syscall event.
+  readonly eventTypes: EventTypeTable = syscallEventTypes();
   readonly eventTypeFields = ['evt.type'] as const;
   readonly state: SyscallState;
   /** The event object every record is presented through. */

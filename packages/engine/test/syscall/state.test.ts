@@ -1,5 +1,6 @@
 import { FdKind } from '../../src/syscall/fd-types';
 import { seedState } from '../../src/syscall/seed';
+import { SyscallSource } from '../../src/syscall/source';
 import { SyscallState } from '../../src/syscall/state';
 import { DEFAULT_LIMITS } from '../../src/syscall/thread-table';
 import { batchOf, forEachEvent, type EventInput } from './events';
@@ -152,5 +153,14 @@ describe('syscall state', () => {
     ]);
     expect(s.threads.get(10)).toBeUndefined();
     expect(s.threads.get(11)).toBeDefined();
+  });
+});
+
+describe('syscall source event types', () => {
+  it('selects the generic syscall event for syscalls without an event of their own', () => {
+    const s = new SyscallSource();
+    expect(s.eventTypes.codesForName('madvise')).toEqual(s.eventTypes.codesForName('syscall'));
+    expect(s.eventTypes.codesForName('open').length).toBeGreaterThan(1);
+    expect(s.eventTypes.codesForName('no_such_call')).toEqual([]);
   });
 });
