@@ -67,4 +67,47 @@ describe('live detection (eBPF driver) [privileged]', () => {
     },
     30000,
   );
+
+  maybe(
+    'reloads the rules on SIGHUP without stopping the capture',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'falco-hup-'));
+      const first = join(dir, 'first.txt');
+      const second = join(dir, 'second.txt');
+      writeFileSync(first, 'x');
+      writeFileSync(second, 'x');
+      const rules = join(dir, 'rules.yaml');
+      const ruleFor = (name: string, file: string): string =>
+        [`- rule: ${name}`, '  desc: test', `  condition: evt.type in (open, openat, openat2) and fd.name = ${file}`, '  output: opened %fd.name by %proc.name', '  priority: WARNING', ''].join('\n');
+      writeFileSync(rules, ruleFor('first_rule', first));
+      let stdout = '';
+      let stderr = '';
+      const waitFor = async (text: string): Promise<void> => {
+        for (let i = 0; i < 100 && !stderr.includes(text); i++) await new Promise((r) => setTimeout(r, 100));
+      };
+      const run = runFalco(
+        ['-c', '/dev/null', '-r', rules, '-M', '6', '-o', 'json_output=true', '-o', 'syslog_output.enabled=false', '-o', 'webserver.enabled=false', '-o', 'watch_config_files=false'],
+        { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env, isTty: false },
+      );
+      await waitFor('with the modern eBPF driver');
+      await new Promise((r) => setTimeout(r, 300));
+      spawnSync('cat', [first]);
+      // Events still in flight when the rules are swapped are evaluated by the new rules.
+      await new Promise((r) => setTimeout(r, 500));
+      writeFileSync(rules, ruleFor('second_rule', second));
+      process.emit('SIGHUP', 'SIGHUP');
+      await waitFor('SIGHUP received: configuration and 1 rules files reloaded');
+      await new Promise((r) => setTimeout(r, 300));
+      spawnSync('cat', [first]);
+      spawnSync('cat', [second]);
+      expect(await run).toBe(0);
+      const rulesFired = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => (JSON.parse(l) as { rule: string }).rule);
+      expect(new Set(rulesFired)).toEqual(new Set(['first_rule', 'second_rule']));
+      expect(rulesFired.filter((r) => r === 'first_rule').length).toBeLessThanOrEqual(2);
+    },
+    30000,
+  );
 });

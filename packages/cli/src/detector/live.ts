@@ -15,7 +15,8 @@ import type { SyscallSourceHandle } from './sources';
 const TWO_32 = 4294967296;
 
 export interface LiveOptions {
-  engine: Engine;
+  /** Read per batch, so a reload (SIGHUP) swaps the rules between batches. */
+  rules: { engine: Engine };
   syscall: SyscallSourceHandle;
   alerts: AlertSink;
   hostname: string;
@@ -55,7 +56,7 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
   } catch (e) {
     throw runErrors.unavailable('Cannot open the live driver (engine.kind=modern_ebpf)', `${(e as Error).message}\nRun as root on a kernel with BTF, or replay a capture with -o engine.kind=replay -o engine.replay.capture_file=FILE.`);
   }
-  const syscalls = syscallsToCapture(ctx, o.engine, capture.supported);
+  const syscalls = syscallsToCapture(ctx, o.rules.engine, capture.supported);
   capture.setSyscalls(syscalls);
   ctx.logger.info(`Capturing ${syscalls.length} syscalls with the modern eBPF driver`);
   o.syscall.seedFromProc();
@@ -75,6 +76,7 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
       const batch = await capture.next();
       if (!batch) break;
       o.onEvent();
+      const engine = o.rules.engine;
       cursor.reset(batch);
       while (cursor.next()) {
         const v = cursor.view;
@@ -86,8 +88,8 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
           break;
         }
         if (ev === undefined) continue;
-        const matches = o.engine.processEvent('syscall', ev, options);
-        for (let i = 0; i < matches.length; i++) o.alerts.rule(o.engine.alert(matches[i]!, ev, o.hostname));
+        const matches = engine.processEvent('syscall', ev, options);
+        for (let i = 0; i < matches.length; i++) o.alerts.rule(engine.alert(matches[i]!, ev, o.hostname));
       }
       if (o.stop.stopped) break;
     }

@@ -16,7 +16,8 @@ const TWO_32 = 4294967296;
 
 export interface ReplayOptions {
   file: string;
-  engine: Engine;
+  /** Read per batch, so a reload (SIGHUP) swaps the rules between batches. */
+  rules: { engine: Engine };
   syscall: SyscallSourceHandle;
   alerts: AlertSink;
   hostname: string;
@@ -51,6 +52,7 @@ export async function replayCapture(o: ReplayOptions): Promise<ReplayResult> {
   const counters = () => ({ events, drops: 0, dropsBuffer: 0, dropsPageFaults: 0, dropsBug: 0 });
   try {
     for await (const batch of reader.batches()) {
+      const engine = o.rules.engine;
       cursor.reset(batch);
       while (cursor.next()) {
         const v = cursor.view;
@@ -58,8 +60,8 @@ export async function replayCapture(o: ReplayOptions): Promise<ReplayResult> {
         const ev = o.syscall.process(v);
         if (!o.drops.onEvent(v.tsHigh * TWO_32 + v.tsLow, counters)) return { events, completed: false };
         if (ev === undefined) continue;
-        const matches = o.engine.processEvent('syscall', ev, options);
-        for (let i = 0; i < matches.length; i++) o.alerts.rule(o.engine.alert(matches[i]!, ev, o.hostname));
+        const matches = engine.processEvent('syscall', ev, options);
+        for (let i = 0; i < matches.length; i++) o.alerts.rule(engine.alert(matches[i]!, ev, o.hostname));
       }
       progress?.update(events, reader.stats.bytes);
       if (o.stopped()) break;

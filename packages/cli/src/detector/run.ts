@@ -3,13 +3,17 @@
  * sources until they end or the run is stopped (`-M`, SIGINT/SIGTERM), then the drain and the
  * end-of-run summaries Falco prints.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Engine } from '@falco-ts/engine';
 import { FalcoMetrics, createOutputs, defaultHostname, internalAlert, type Outputs } from '@falco-ts/outputs';
 import type { AppContext } from '../app';
 import { DropMonitor } from '../drops';
 import { runErrors } from '../errors';
-import type { RulesFile } from '../rules-files';
+import { readRulesFiles, rulesPaths, type RulesFile } from '../rules-files';
+import { interpretConfig } from '../config/falco-config';
+import { loadConfig } from '../config/load';
+import { applySelections, createEngine, loadRulesForRun } from './engine-setup';
 import { versionInfo } from '../version';
 import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
@@ -67,6 +71,53 @@ function installSignals(stop: StopSignal, ctx: AppContext): () => void {
   };
 }
 
+/**
+ * SIGHUP (and, with `watch_config_files`, a change to a configuration or rules file) reloads the
+ * configuration and the rules without stopping the sources: a new engine is built over the same
+ * source objects, so the process and file-descriptor state survives, and swapped in between
+ * batches. Outputs reopen their files and connections. A reload that fails keeps the old rules.
+ */
+function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunSources, outputs: Outputs): () => void {
+  const reload = async (why: string): Promise<void> => {
+    try {
+      const loaded = ctx.cli.configFile === undefined && ctx.loaded.files.length === 0 ? ctx.loaded : loadConfig(ctx.loaded.files[0] ?? ctx.cli.configFile ?? '', ctx.cli.overrides, ctx.io.env);
+      const config = interpretConfig(loaded.tree);
+      const files = readRulesFiles(rulesPaths(ctx.cli.rulesFiles, config.rulesFiles));
+      const engine = createEngine(config, sources.all);
+      loadRulesForRun(engine, files, ctx.logger, false);
+      applySelections(engine, config.ruleSelections);
+      rules.engine = engine;
+      await outputs.reopen();
+      ctx.logger.info(`${why}: configuration and ${files.length} rules files reloaded`);
+    } catch (e) {
+      ctx.logger.error(`${why}: reload failed, keeping the previous rules: ${(e as Error).message}`);
+    }
+  };
+  const onHup = (): void => void reload('SIGHUP received');
+  process.on('SIGHUP', onHup);
+  const watchers: FSWatcher[] = [];
+  if (ctx.config.watchConfigFiles) {
+    let pending: NodeJS.Timeout | undefined;
+    const paths = [...ctx.loaded.files, ...rulesPaths(ctx.cli.rulesFiles, ctx.config.rulesFiles)];
+    for (const p of paths) {
+      try {
+        watchers.push(
+          watch(p, () => {
+            clearTimeout(pending);
+            pending = setTimeout(() => void reload(`${p} changed`), 300);
+          }),
+        );
+      } catch {
+        // a path that cannot be watched (gone, or a special file) is simply not watched
+      }
+    }
+  }
+  return () => {
+    process.off('SIGHUP', onHup);
+    for (const w of watchers) w.close();
+  };
+}
+
 export async function runDetector(ctx: AppContext, engine: Engine, sources: RunSources, enabled: readonly string[], files: readonly RulesFile[]): Promise<number> {
   const { config, logger } = ctx;
   const version = versionInfo().falco_version;
@@ -82,6 +133,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     throw runErrors.input(`Could not start the outputs: ${(e as Error).message}`);
   }
   const alerts = new AlertSink(outputs);
+  const rules = { engine };
   const stop = new StopSignal();
   const removeSignals = installSignals(stop, ctx);
   const hostname = ctx.io.env['FALCO_HOSTNAME'] || defaultHostname();
@@ -110,13 +162,15 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
         healthzEndpoint: config.webserver.healthzEndpoint,
         health,
         metrics: config.webserver.prometheusMetricsEnabled ? metrics : undefined,
-        k8sAudit: enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit ? (body) => auditWebhook(body, engine, alerts, config.ruleMatching, hostname) : undefined,
+        k8sAudit: enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit ? (body) => auditWebhook(body, rules.engine, alerts, config.ruleMatching, hostname) : undefined,
       });
       logger.info(`Starting internal webserver, listening on port ${web.port}`);
     } catch (e) {
       logger.error(`Could not start the web server on ${config.webserver.listenAddress}:${config.webserver.listenPort}: ${(e as Error).message}`);
     }
   }
+
+  const stopReloading = installReload(ctx, rules, sources, outputs);
 
   let timer: NodeJS.Timeout | undefined;
   if (ctx.cli.durationSeconds !== undefined) {
@@ -144,7 +198,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
             return;
           }
           const syscall = sources.syscall;
-          const common = { engine, syscall, alerts, hostname, matching: config.ruleMatching, drops, stopped: () => stop.stopped };
+          const common = { rules, syscall, alerts, hostname, matching: config.ruleMatching, drops, stopped: () => stop.stopped };
           let completed: boolean;
           if (replay) {
             if (config.replayCaptureFile === '') throw runErrors.input('engine.kind is replay but engine.replay.capture_file is empty');
@@ -168,7 +222,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
       );
     }
     if (enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit) {
-      tasks.push(runK8sAudit(ctx, engine, alerts, hostname, stop, web !== undefined));
+      tasks.push(runK8sAudit(ctx, rules.engine, alerts, hostname, stop, web !== undefined));
     }
     // A run whose sources all end (a replayed capture, an audit events file) ends with them.
     const results = await Promise.allSettled(tasks);
@@ -178,6 +232,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   } finally {
     if (timer) clearTimeout(timer);
     removeSignals();
+    stopReloading();
     await web?.close();
     await outputs.shutdown();
   }
