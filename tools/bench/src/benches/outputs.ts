@@ -88,7 +88,7 @@ export const bench: Bench = {
       row('stdout sink (JSON, to /dev/null)', await throughput({ stdout_output: { enabled: true } }, 50000, devnull), 'queued alerts written together');
       devnull.destroy();
       row('file sink, keep_alive', await throughput({ file_output: { enabled: true, keep_alive: true, filename: join(dir, 'a.txt') } }, 20000), 'one append per batch');
-      row('file sink, open per alert', await throughput({ file_output: { enabled: true, filename: join(dir, 'b.txt') } }, 5000), "open+append+close per batch (Falco's default mode)");
+      row('file sink, open per write', await throughput({ file_output: { enabled: true, filename: join(dir, 'b.txt') } }, 5000), "open+append+close per batch (Falco's default mode)");
 
       const syslogRx = createSocket('udp4');
       syslogRx.on('message', () => undefined);
