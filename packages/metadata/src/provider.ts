@@ -55,6 +55,8 @@ export interface MesosProvider {
   start(): void;
   /** Synchronous, cache-only. `known` is what providers earlier in the list already found. */
   forContainer(containerId: string, info?: ContainerInfo, known?: MesosMetadata): MesosMetadata | undefined;
+  /** Bumped whenever a new snapshot is swapped in, so callers can memoise answers. */
+  generation(): number;
   health(): ProviderHealth;
   close(): Promise<void>;
 }

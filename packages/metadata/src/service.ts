@@ -4,6 +4,7 @@
 import { closedError, configError, unknownProviderError } from './errors';
 import type { ContainerProvider, ContainerSink, KubernetesProvider, MesosProvider, ProviderHealth } from './provider';
 import { containerProviders, kubernetesProviders, mesosProviders, providerNames } from './providers';
+import { containerField, k8sField, mesosField, type FieldValue } from './fields';
 import type { ContainerInfo, ContainerRuntime, K8sMetadata, MesosMetadata } from './types';
 
 export interface MetadataServiceOptions {
@@ -59,6 +60,9 @@ export class MetadataService {
   private readonly removeAt = new Map<string, number>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly listeners = new Set<(info: ContainerInfo) => void>();
+  /** `k8s.*` answers from kubelet labels alone, one per record, so lookups do not allocate. */
+  private readonly podIdentityOnly = new WeakMap<object, K8sMetadata>();
+  private readonly mesosMemo = new Map<string, { generation: number; info: ContainerInfo | undefined; value: MesosMetadata | undefined }>();
   private readonly runtimes: ContainerProvider[] = [];
   private readonly kubernetes: KubernetesProvider | undefined;
   private readonly mesos: MesosProvider[] = [];
@@ -146,19 +150,40 @@ export class MetadataService {
     const fullId = info?.id ?? id;
     const fromApi = this.kubernetes?.forContainer(fullId, info?.pod);
     if (fromApi) return fromApi;
-    if (info?.pod) return { podIdentity: info.pod, services: [] };
-    return undefined;
+    if (!info?.pod) return undefined;
+    let labelsOnly = this.podIdentityOnly.get(info.pod);
+    if (!labelsOnly) this.podIdentityOnly.set(info.pod, (labelsOnly = { podIdentity: info.pod, services: [] }));
+    return labelsOnly;
   }
 
   /** `mesos.*` and `marathon.*` metadata for a container, from the polled caches. */
   mesosForContainer(id: string): MesosMetadata | undefined {
+    if (this.mesos.length === 0) return undefined;
     const info = this.cached(id);
+    // Memoised per container until a provider swaps in a new snapshot or the record changes.
+    let generation = 0;
+    for (const p of this.mesos) generation += p.generation();
+    const memo = this.mesosMemo.get(id);
+    if (memo && memo.generation === generation && memo.info === info) return memo.value;
     let merged: MesosMetadata | undefined;
     for (const p of this.mesos) {
       const m = p.forContainer(info?.id ?? id, info, merged);
-      if (m) merged = { ...merged, ...m };
+      if (m) merged = merged ? { ...merged, ...m } : m;
     }
+    if (this.mesosMemo.size > 10000) this.mesosMemo.clear();
+    this.mesosMemo.set(id, { generation, info, value: merged });
     return merged;
+  }
+
+  /**
+   * One field's value for a container, as an alert shows it (`null` for `<NA>`): the whole lookup
+   * behind `container.*`, `k8s.*`, `mesos.*` and `marathon.*` in one synchronous call.
+   */
+  field(containerId: string, name: string, arg?: string): FieldValue {
+    if (name.startsWith('container.')) return containerField(this.lookupContainer(containerId), name, arg);
+    if (name.startsWith('k8s.')) return k8sField(this.k8sForContainer(containerId), name, arg);
+    if (name.startsWith('mesos.') || name.startsWith('marathon.')) return mesosField(this.mesosForContainer(containerId), name, arg);
+    return null;
   }
 
   /** Called for every record a provider delivers (pushed or fetched). Returns an unsubscribe. */

@@ -155,6 +155,9 @@ test('a container with labels, a user, limits and a healthcheck', async () => {
   });
   // The CRI labels are the fast path for k8s.* without any API server.
   expect(service.k8sForContainer(c.id)?.podIdentity).toEqual({ name: 'web-0', namespace: 'prod', uid: 'u-1' });
+  expect(service.k8sForContainer(c.id)).toBe(service.k8sForContainer(c.id));
+  expect([service.field(c.id, 'k8s.pod.name'), service.field(c.id, 'k8s.ns.name'), service.field(c.id, 'container.label', 'app')])
+    .toEqual(['web-0', 'prod', 'shop']);
   await c.remove({ force: true });
 });
 

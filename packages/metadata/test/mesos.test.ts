@@ -76,6 +76,10 @@ test('tasks, frameworks and Marathon apps resolve for a Mesos container id', asy
   expect(mesosField(chronos, 'mesos.framework.name')).toBe('chronos');
   expect(mesosField(chronos, 'marathon.app.id')).toBeNull();
   expect(service.mesosForContainer('no-such-container')).toBeUndefined();
+  // Repeated lookups hand out the same object until a new snapshot arrives.
+  expect(service.mesosForContainer(WEB_CONTAINER)).toBe(service.mesosForContainer(WEB_CONTAINER));
+  expect(service.field(WEB_CONTAINER, 'marathon.app.group.name')).toBe('/shop');
+  expect(service.field(WEB_CONTAINER, 'mesos.task.label', 'team')).toBe('storefront');
   expect(server.hits).toEqual(expect.arrayContaining([STATE, APPS]));
 });
 

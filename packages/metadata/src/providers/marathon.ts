@@ -29,7 +29,8 @@ export function splitAppId(id: string): { name: string; groupName: string } {
 
 class MarathonApps implements MesosProvider {
   readonly name = 'marathon';
-  private byTask = new Map<string, App>();
+  private byTask = new Map<string, MesosMetadata>();
+  private loads = 0;
   private readonly poller: Poller;
 
   constructor(options: MarathonOptions) {
@@ -45,8 +46,11 @@ class MarathonApps implements MesosProvider {
 
   forContainer(_containerId: string, info?: ContainerInfo, known?: MesosMetadata): MesosMetadata | undefined {
     const taskId = known?.task?.id ?? info?.mesosTaskId;
-    const app = taskId ? this.byTask.get(taskId) : undefined;
-    return app ? { marathonApp: app } : undefined;
+    return taskId ? this.byTask.get(taskId) : undefined;
+  }
+
+  generation(): number {
+    return this.loads;
   }
 
   health(): ProviderHealth {
@@ -58,12 +62,14 @@ class MarathonApps implements MesosProvider {
   }
 
   private load(body: AppsResponse): void {
-    const byTask = new Map<string, App>();
+    const byTask = new Map<string, MesosMetadata>();
     for (const a of body.apps ?? []) {
       const app: App = { id: a.id, ...splitAppId(a.id), labels: a.labels ?? {} };
-      for (const t of a.tasks ?? []) byTask.set(t.id, app);
+      const entry: MesosMetadata = { marathonApp: app };
+      for (const t of a.tasks ?? []) byTask.set(t.id, entry);
     }
     this.byTask = byTask;
+    this.loads++;
   }
 }
 

@@ -44,6 +44,7 @@ class MesosMaster implements MesosProvider {
   readonly name = 'mesos';
   private tasks = new Map<string, TaskEntry>();
   private byContainer = new Map<string, string>();
+  private loads = 0;
   private readonly poller: Poller;
 
   constructor(options: MesosOptions) {
@@ -60,8 +61,12 @@ class MesosMaster implements MesosProvider {
   forContainer(containerId: string, info?: ContainerInfo): MesosMetadata | undefined {
     const fromName = info ? mesosContainerIdFromName(info.name) : undefined;
     const taskId = info?.mesosTaskId ?? (fromName && this.byContainer.get(fromName)) ?? this.byContainer.get(containerId);
-    const entry = taskId ? this.tasks.get(taskId) : undefined;
-    return entry ? { task: entry.task, framework: entry.framework } : undefined;
+    // Entries are built once per snapshot and handed out as they are: no allocation per lookup.
+    return taskId ? this.tasks.get(taskId) : undefined;
+  }
+
+  generation(): number {
+    return this.loads;
   }
 
   health(): ProviderHealth {
@@ -89,6 +94,7 @@ class MesosMaster implements MesosProvider {
     }
     this.tasks = tasks;
     this.byContainer = byContainer;
+    this.loads++;
   }
 }
 
