@@ -94,7 +94,7 @@ CaptureSession::CaptureSession(const Napi::CallbackInfo& info) : Napi::ObjectWra
   if (settings_.batch_slots < 2) settings_.batch_slots = 2;
 
   Load(env);
-  pool_ = std::make_unique<BatchPool>(settings_.batch_slots, settings_.batch_bytes);
+  pool_ = std::make_shared<BatchPool>(settings_.batch_slots, settings_.batch_bytes);
   BatchCallback callback = BatchCallback::New(env, info[1].As<Napi::Function>(), "falco-ts-driver-batches", 0, 1);
   ConsumerSettings cs;
   cs.ring_fd = bpf_map__fd(skel_->maps.ringbuf);
@@ -222,7 +222,10 @@ Napi::Value CaptureSession::Buffers(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(env, pool_->size());
   for (size_t i = 0; i < pool_->size(); i++) {
     BatchSlot& slot = pool_->slot(static_cast<int>(i));
-    out.Set(i, Napi::ArrayBuffer::New(env, slot.data.get(), slot.capacity));
+    auto* keep = new std::shared_ptr<BatchPool>(pool_);
+    out.Set(i, Napi::ArrayBuffer::New(
+                   env, slot.data.get(), slot.capacity,
+                   [](Napi::Env, void*, std::shared_ptr<BatchPool>* hint) { delete hint; }, keep));
   }
   return out;
 }
@@ -297,7 +300,6 @@ void CaptureSession::Shutdown() {
     driver_bpf__destroy(skel_);
     skel_ = nullptr;
   }
-  closed_ = true;
 }
 
 }  // namespace driver

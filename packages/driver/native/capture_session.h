@@ -52,9 +52,10 @@ class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
   std::map<std::string, SyscallEntry> syscalls_;  // every name this build can capture
   SessionSettings settings_;
   driver_bpf* skel_ = nullptr;
-  std::unique_ptr<BatchPool> pool_;
+  // Shared with every ArrayBuffer handed to JavaScript, so a batch view outliving the session
+  // never points at freed memory.
+  std::shared_ptr<BatchPool> pool_;
   std::unique_ptr<Consumer> consumer_;
-  bool closed_ = false;
 };
 
 }  // namespace driver

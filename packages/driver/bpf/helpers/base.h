@@ -28,18 +28,34 @@ static __always_inline void counters__count_read_failure(void)
 		c->read_failures++;
 }
 
-/* x86_64 syscall argument registers, in argument order. Valid at sys_exit too: entry saved them. */
+/*
+ * x86_64 syscall argument registers, in argument order. Valid at sys_exit too: entry saved them.
+ * `regs` is a BTF pointer the verifier trusts, so these are plain loads, not helper calls: they sit
+ * on the path of every traced syscall.
+ */
 static __always_inline unsigned long syscall__arg(struct pt_regs *regs, int n)
 {
 	switch (n) {
-	case 0: return BPF_CORE_READ(regs, di);
-	case 1: return BPF_CORE_READ(regs, si);
-	case 2: return BPF_CORE_READ(regs, dx);
-	case 3: return BPF_CORE_READ(regs, r10);
-	case 4: return BPF_CORE_READ(regs, r8);
-	case 5: return BPF_CORE_READ(regs, r9);
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	case 5: return regs->r9;
 	default: return 0;
 	}
+}
+
+static __always_inline unsigned long syscall__nr(struct pt_regs *regs)
+{
+	return regs->orig_ax;
+}
+
+/* 32-bit compat syscalls use another numbering; they are not traced. */
+static __always_inline bool syscall__is_compat(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	return task->thread_info.status & 0x0002 /* TS_COMPAT */;
 }
 
 #endif

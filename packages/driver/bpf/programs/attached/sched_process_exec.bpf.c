@@ -12,7 +12,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
-	long nr = BPF_CORE_READ(regs, orig_ax);
+	long nr = syscall__nr(regs);
 	bool at = nr == NR_EXECVEAT;
 	if (!(at ? g_interesting_syscalls[NR_EXECVEAT] : g_interesting_syscalls[NR_EXECVE]))
 		return 0;

@@ -11,8 +11,7 @@ int BPF_PROG(sys_enter_dispatch, struct pt_regs *regs, long id)
 {
 	if ((unsigned long)id >= SYSCALL_TABLE_SIZE || !g_interesting_enter[id & (SYSCALL_TABLE_SIZE - 1)])
 		return 0;
-	struct task_struct *task = bpf_get_current_task_btf();
-	if (BPF_CORE_READ(task, thread_info.status) & 0x0002 /* TS_COMPAT */)
+	if (syscall__is_compat())
 		return 0;
 	bpf_tail_call(ctx, &syscall_enter_tail_table, (__u32)id);
 	struct driver_counters *c = counters__get();

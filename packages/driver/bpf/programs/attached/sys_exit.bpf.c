@@ -9,12 +9,10 @@
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_dispatch, struct pt_regs *regs, long ret)
 {
-	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	__u32 nr = (__u32)syscall__nr(regs);
 	if (nr >= SYSCALL_TABLE_SIZE || !g_interesting_syscalls[nr & (SYSCALL_TABLE_SIZE - 1)])
 		return 0;
-	/* 32-bit compat syscalls use another numbering; they are not traced. */
-	struct task_struct *task = bpf_get_current_task_btf();
-	if (BPF_CORE_READ(task, thread_info.status) & 0x0002 /* TS_COMPAT */)
+	if (syscall__is_compat())
 		return 0;
 	bpf_tail_call(ctx, &syscall_exit_tail_table, nr);
 	/* Only reached when the table has no program for an enabled syscall. */

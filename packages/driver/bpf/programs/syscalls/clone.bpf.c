@@ -41,7 +41,7 @@ static __always_inline __u32 clone__flags(struct pt_regs *regs, __u32 nr, struct
 SEC("tp_btf/sys_exit")
 int BPF_PROG(clone_x, struct pt_regs *regs, long ret)
 {
-	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	__u32 nr = (__u32)syscall__nr(regs);
 	__u16 type;
 	switch (nr) {
 	case NR_FORK: type = PPME_SYSCALL_FORK_20_X; break;

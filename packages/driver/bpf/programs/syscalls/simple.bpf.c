@@ -30,7 +30,7 @@ static __always_inline __u64 simple__cap(struct task_struct *task, __u8 kind)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(simple_x, struct pt_regs *regs, long ret)
 {
-	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax) & (SYSCALL_TABLE_SIZE - 1);
+	__u32 nr = (__u32)syscall__nr(regs) & (SYSCALL_TABLE_SIZE - 1);
 	const volatile struct simple_spec *spec = &g_simple_specs[nr];
 	if (spec->event == 0)
 		return 0;

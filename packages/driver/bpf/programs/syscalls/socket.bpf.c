@@ -42,7 +42,7 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(accept_x, struct pt_regs *regs, long ret)
 {
-	bool four = BPF_CORE_READ(regs, orig_ax) == NR_ACCEPT4;
+	bool four = syscall__nr(regs) == NR_ACCEPT4;
 	struct auxiliary_map *aux = auxmap__get();
 	if (!aux)
 		return 0;

@@ -1,0 +1,268 @@
+/**
+ * driver-live: the live eBPF driver under a paced syscall load (needs root).
+ *
+ * 1. Throughput: a compiled load generator runs open(/dev/null)+close at increasing paced rates
+ *    (3 events per iteration: openat enter, openat exit, close exit) while the capture has the
+ *    default live syscall set (state model + falcosecurity/rules 5.1.0) enabled and JavaScript walks
+ *    every delivered event with the batch cursor. Per rate: events delivered to JavaScript per
+ *    second, kernel drops, and the consumer's CPU (native thread + JavaScript thread) per wall second.
+ * 2. Probe cost: a tight getpid loop timed with no driver loaded, with the driver loaded but getpid
+ *    not captured (the dispatcher's bounds check only), and with getpid captured (a generic event per
+ *    call, drained by JavaScript). Reported as ns added per syscall and as a ratio to the bare loop.
+ * 3. Per-program run time from kernel.bpf_stats_enabled for the programs the load exercised.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchCursor, DEFAULT_LIVE_SYSCALLS, openCapture, type LiveCapture } from '@falco-ts/driver';
+import type { Bench, BenchRow } from '../bench';
+
+const LOADGEN_C = `
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static long long clk(clockid_t c) { struct timespec t; clock_gettime(c, &t); return t.tv_sec * 1000000000LL + t.tv_nsec; }
+static long long now(void) { return clk(CLOCK_MONOTONIC); }
+/* loadgen MODE ITERATIONS RATE: MODE g = getpid, o = open+close; RATE iterations/s, 0 = flat out.
+   Prints the elapsed wall ns and the process's CPU ns (the cost measure that other load on the
+   machine does not inflate: probe time is charged to the traced task). Paced in 1 ms slices with absolute sleeps, so the rate holds on average. */
+int main(int argc, char **argv) {
+  if (argc < 4) return 2;
+  char mode = argv[1][0];
+  long long iters = atoll(argv[2]);
+  double rate = atof(argv[3]);
+  long long start = now(), cpu0 = clk(CLOCK_PROCESS_CPUTIME_ID), done = 0;
+  long long slice = rate > 0 ? (long long)(rate / 1000) : iters;
+  if (slice < 1) slice = 1;
+  while (done < iters) {
+    for (long long i = 0; i < slice && done < iters; i++, done++) {
+      if (mode == 'g') syscall(SYS_getpid);
+      else { int fd = open("/dev/null", O_RDONLY); close(fd); }
+    }
+    if (rate > 0) {
+      long long target = start + (long long)(done * 1e9 / rate);
+      struct timespec ts = { target / 1000000000LL, target % 1000000000LL };
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    }
+  }
+  printf("%lld %lld\\n", now() - start, clk(CLOCK_PROCESS_CPUTIME_ID) - cpu0);
+  return 0;
+}
+`;
+
+const RATES = [100_000, 200_000, 300_000, 450_000];
+const SECONDS = 2;
+const EVENTS_PER_ITERATION = 3;
+const GETPID_CALLS = 1_000_000;
+
+function compileLoadgen(dir: string): string {
+  const src = join(dir, 'loadgen.c');
+  const bin = join(dir, 'loadgen');
+  writeFileSync(src, LOADGEN_C);
+  execFileSync('cc', ['-O2', '-o', bin, src]);
+  return bin;
+}
+
+interface LoadgenResult {
+  wallNs: number;
+  cpuNs: number;
+}
+
+function runLoadgen(bin: string, mode: 'g' | 'o', iterations: number, rate: number): Promise<LoadgenResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [mode, String(iterations), String(rate)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const [wall, cpu] = out.trim().split(' ').map(Number);
+      if (code === 0) resolve({ wallNs: wall!, cpuNs: cpu! });
+      else reject(new Error(`loadgen exited ${code}`));
+    });
+  });
+}
+
+/** Walks every event of every batch until `until` settles, then drains for 100 ms. */
+async function drain(capture: LiveCapture, until: Promise<unknown>): Promise<number> {
+  const cursor = new BatchCursor();
+  let events = 0;
+  let typeSum = 0; // touch each event through the view, as a consumer would
+  let finished = false;
+  const done = (): void => {
+    finished = true;
+  };
+  until.then(done, done);
+  let quietSince = 0;
+  for (;;) {
+    const batch = await Promise.race([capture.next(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20))]);
+    if (batch !== undefined) {
+      cursor.reset(batch);
+      while (cursor.next()) {
+        typeSum += cursor.view.type;
+        events++;
+      }
+      quietSince = 0;
+    } else if (finished) {
+      if (quietSince === 0) quietSince = Date.now();
+      else if (Date.now() - quietSince > 100) break;
+    }
+  }
+  return typeSum >= 0 ? events : 0;
+}
+
+function setBpfStats(on: boolean): void {
+  try {
+    writeFileSync('/proc/sys/kernel/bpf_stats_enabled', on ? '1' : '0');
+  } catch {
+    // Without the sysctl the per-program rows are simply absent.
+  }
+}
+
+interface ProgStat {
+  name: string;
+  runTimeNs: number;
+  runCnt: number;
+}
+
+function programStats(): ProgStat[] {
+  try {
+    const progs = JSON.parse(execFileSync('bpftool', ['prog', 'show', '-j'], { encoding: 'utf8' })) as { name?: string; run_time_ns?: number; run_cnt?: number }[];
+    return progs.filter((p) => p.name !== undefined && (p.run_cnt ?? 0) > 0).map((p) => ({ name: p.name!, runTimeNs: p.run_time_ns ?? 0, runCnt: p.run_cnt ?? 0 }));
+  } catch {
+    return [];
+  }
+}
+
+async function throughput(bin: string): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const rate of RATES) {
+    process.stderr.write(`bench: driver-live: ${rate} events/s offered\n`);
+    const capture = await openCapture({ syscalls: DEFAULT_LIVE_SYSCALLS, bufferBytes: 16 * 1024 * 1024 });
+    try {
+      const s0 = capture.stats();
+      const cpu0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      const iterations = Math.round((rate / EVENTS_PER_ITERATION) * SECONDS);
+      const load = runLoadgen(bin, 'o', iterations, rate / EVENTS_PER_ITERATION);
+      const delivered = await drain(capture, load);
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      const achieved = (iterations * EVENTS_PER_ITERATION) / ((await load).wallNs / 1e9);
+      const cpu = process.cpuUsage(cpu0);
+      const s1 = capture.stats();
+      const drops = s1.drops - s0.drops;
+      const label = `${(rate / 1000).toFixed(0)}k ev/s offered`;
+      const consumerCpu = (s1.consumerCpuNs - s0.consumerCpuNs) / 1e9 / wall;
+      const jsCpu = (cpu.user + cpu.system) / 1e6 / wall;
+      rows.push({
+        bench: 'driver-live',
+        metric: `events delivered to JS/s (${label})`,
+        value: delivered / wall,
+        unit: 'events/s',
+        note: `generator reached ${(achieved / 1000).toFixed(0)}k ev/s; ${delivered} events in ${wall.toFixed(2)} s`,
+      });
+      rows.push({
+        bench: 'driver-live',
+        metric: `kernel drops (${label})`,
+        value: drops,
+        unit: 'events',
+        note: `${((drops / Math.max(1, drops + s1.kernelEvents - s0.kernelEvents)) * 100).toFixed(3)}% of produced`,
+      });
+      rows.push({
+        bench: 'driver-live',
+        metric: `consumer CPU (${label})`,
+        value: (consumerCpu + jsCpu) * 100,
+        unit: '% of a core',
+        note: `native thread ${(consumerCpu * 100).toFixed(1)}%, JS thread ${(jsCpu * 100).toFixed(1)}%`,
+      });
+    } finally {
+      capture.close();
+    }
+  }
+  return rows;
+}
+
+async function probeCost(bin: string): Promise<BenchRow[]> {
+  const bestOf = async (n: number): Promise<number> => {
+    let best = Infinity;
+    for (let i = 0; i < n; i++) best = Math.min(best, (await runLoadgen(bin, 'g', GETPID_CALLS, 0)).cpuNs);
+    return best / GETPID_CALLS;
+  };
+  process.stderr.write('bench: driver-live: getpid cost\n');
+  const bare = await bestOf(3);
+  setBpfStats(true);
+  let untraced: number;
+  let traced: number;
+  let progs: ProgStat[] = [];
+  {
+    const capture = await openCapture({ syscalls: DEFAULT_LIVE_SYSCALLS });
+    try {
+      untraced = await bestOf(3);
+      capture.setSyscalls([...DEFAULT_LIVE_SYSCALLS, 'getpid']);
+      const before = programStats();
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const run = runLoadgen(bin, 'g', GETPID_CALLS, 0);
+        await drain(capture, run);
+        best = Math.min(best, (await run).cpuNs);
+      }
+      traced = best / GETPID_CALLS;
+      const after = programStats();
+      progs = after
+        .map((p) => {
+          const b = before.find((x) => x.name === p.name);
+          return { name: p.name, runTimeNs: p.runTimeNs - (b?.runTimeNs ?? 0), runCnt: p.runCnt - (b?.runCnt ?? 0) };
+        })
+        .filter((p) => ['sys_exit_dispat', 'sys_enter_dispa', 'simple_x'].includes(p.name) && p.runCnt > 0);
+    } finally {
+      capture.close();
+      setBpfStats(false);
+    }
+  }
+  const rows: BenchRow[] = [
+    { bench: 'driver-live', metric: 'getpid, no driver', value: bare, unit: 'ns/syscall' },
+    {
+      bench: 'driver-live',
+      metric: 'getpid, driver loaded, getpid not captured',
+      value: untraced,
+      unit: 'ns/syscall',
+      peer: { name: 'no driver', value: bare },
+      ratio: untraced / bare,
+      note: `${(untraced - bare).toFixed(1)} ns added`,
+    },
+    {
+      bench: 'driver-live',
+      metric: 'getpid, captured (generic event) and drained',
+      value: traced,
+      unit: 'ns/syscall',
+      peer: { name: 'no driver', value: bare },
+      ratio: traced / bare,
+      note: `${(traced - bare).toFixed(1)} ns added (target < 150)`,
+    },
+  ];
+  for (const p of progs) {
+    rows.push({ bench: 'driver-live', metric: `BPF program ${p.name} run time`, value: p.runTimeNs / p.runCnt, unit: 'ns/run', note: `${p.runCnt} runs (bpf_stats)` });
+  }
+  return rows;
+}
+
+export const bench: Bench = {
+  name: 'driver-live',
+  async run(): Promise<BenchRow[]> {
+    if (process.getuid?.() !== 0) {
+      process.stderr.write('bench: driver-live skipped: loading eBPF programs needs root\n');
+      return [];
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'driver-live-bench-'));
+    try {
+      const bin = compileLoadgen(dir);
+      return [...(await probeCost(bin)), ...(await throughput(bin))];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
