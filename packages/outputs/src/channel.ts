@@ -71,6 +71,16 @@ export class DeliveryChannel {
     this.running = this.run();
   }
 
+  /** Alerts waiting in memory. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** Alerts waiting in the spool (0 without one). */
+  get spooled(): number {
+    return this.opts.spool?.size ?? 0;
+  }
+
   /** Alerts waiting in memory plus those waiting in the spool. */
   get backlog(): number {
     return this.queue.size + (this.opts.spool?.size ?? 0);

@@ -57,6 +57,7 @@ export class FalcoMetrics implements DeliveryObserver {
   private readonly startCpu = process.cpuUsage();
   private readonly startHr = process.hrtime.bigint();
   private eventStats: (() => EventStats) | undefined;
+  private backlog: (() => readonly { readonly sink: string; readonly queued: number; readonly spooled: number }[]) | undefined;
   /** rule → source → counters by priority level; nested maps so counting builds no key string. */
   private readonly ruleCounters = new Map<string, Map<string, (RuleCounters | undefined)[]>>();
 
@@ -169,6 +170,27 @@ export class FalcoMetrics implements DeliveryObserver {
       registers: reg,
     });
     this.queueDrops.inc(0);
+    const backlogNow = (): readonly { sink: string; queued: number; spooled: number }[] => this.backlog?.() ?? [];
+    new Gauge({
+      name: 'falcosecurity_falco_outputs_queue_length',
+      help: help('alerts waiting in memory, by sink'),
+      labelNames: ['sink'],
+      registers: reg,
+      collect() {
+        this.reset();
+        for (const b of backlogNow()) this.set({ sink: b.sink }, b.queued);
+      },
+    });
+    new Gauge({
+      name: 'falcosecurity_falco_outputs_spool_length',
+      help: help('alerts waiting in the on-disk spool, by sink'),
+      labelNames: ['sink'],
+      registers: reg,
+      collect() {
+        this.reset();
+        for (const b of backlogNow()) this.set({ sink: b.sink }, b.spooled);
+      },
+    });
 
     const scapCounter = (name: string, what: string, read: (s: EventStats) => number | undefined): void => {
       new Counter({
@@ -198,6 +220,11 @@ export class FalcoMetrics implements DeliveryObserver {
         for (const d of statsNow()?.dropsBuffer ?? []) this.inc({ dir: d.dir, drop: d.drop }, d.count);
       },
     });
+  }
+
+  /** `createOutputs` connects its lanes here so queue and spool lengths are read at every scrape. */
+  setBacklogSource(source: () => readonly { readonly sink: string; readonly queued: number; readonly spooled: number }[]): void {
+    this.backlog = source;
   }
 
   /** The CLI passes the driver's counters here; they are read at every scrape. */

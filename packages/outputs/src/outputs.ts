@@ -256,6 +256,7 @@ export async function createOutputs(config: FalcoConfig, options: OutputsOptions
     await Promise.all(channels.map((c) => c.drain(0)));
     throw err;
   }
+  options.metrics?.setBacklogSource(() => channels.map((c) => ({ sink: c.name, queued: c.queued, spooled: c.spooled })));
   return new Outputs(channels, observer, options.metrics, plan.drainDeadlineMs);
 }
 

@@ -5,6 +5,7 @@
 import { connect } from 'nats';
 import { join } from 'node:path';
 import type { Outputs } from '@falco-ts/outputs';
+import { FalcoMetrics } from '@falco-ts/outputs';
 import { sampleAlert } from './helpers/alerts';
 import { buildOutputs } from './helpers/build';
 import { sleep, tempDir, waitFor } from './helpers/net';
@@ -33,10 +34,14 @@ describe('delivery through receiver outages', () => {
   it('HTTP: loses nothing within the spool bound while the receiver is down, and counts the rest', async () => {
     const rx = await SidekickReceiver.start();
     const spoolDir = join(tmp.dir, 'spool');
-    const { outputs } = await buildOutputs({
-      json_output: true,
-      http_output: { enabled: true, url: rx.url, spool_dir: spoolDir, spool_max_alerts: 50, retry_backoff_ms: 20, retry_max_backoff_ms: 200, timeout_ms: 1000 },
-    });
+    const metrics = new FalcoMetrics({ version: '0.1.0' });
+    const { outputs } = await buildOutputs(
+      {
+        json_output: true,
+        http_output: { enabled: true, url: rx.url, spool_dir: spoolDir, spool_max_alerts: 50, retry_backoff_ms: 20, retry_max_backoff_ms: 200, timeout_ms: 1000 },
+      },
+      { metrics },
+    );
     try {
       await emitRange(outputs, 0, 10);
       await outputs.idle();
@@ -47,6 +52,9 @@ describe('delivery through receiver outages', () => {
       await waitFor(() => outputs.stats().http.failed > 0, 'a failed attempt');
       await sleep(500);
       expect(rx.accepted).toHaveLength(10);
+      const during = await metrics.render();
+      expect(during).toContain('falcosecurity_falco_outputs_spool_length{sink="http"} 50');
+      expect(during).toContain('falcosecurity_falco_outputs_drops_total{sink="http",cause="spool_full"} 30');
       await rx.up();
       await outputs.idle();
 
@@ -56,6 +64,7 @@ describe('delivery through receiver outages', () => {
       const stats = outputs.stats().http;
       expect(stats.dropped).toMatchObject({ spool_full: 30, queue_full: 0, retries_exhausted: 0 });
       expect(stats.sent + stats.dropped.spool_full).toBe(90);
+      expect(await metrics.render()).toContain('falcosecurity_falco_outputs_spool_length{sink="http"} 0');
     } finally {
       await outputs.shutdown();
       await rx.down();
