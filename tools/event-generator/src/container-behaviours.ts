@@ -1,0 +1,68 @@
+/**
+ * Behaviours performed inside real Docker containers, through the `docker` command against the
+ * engine at `ctx.dockerHost`, with a busybox image (`ctx.image`). Containers are removed after use.
+ */
+import type { Behaviour, GeneratorContext } from './behaviour';
+import { NoDockerError } from './errors';
+import { mustExec } from './exec';
+
+let sequence = 0;
+
+/**
+ * Runs a container to completion and reports its id. The command is wrapped so the container's
+ * first process is a shell whose children do the work: the entrypoint itself is the runtime's
+ * child, which the shell rule deliberately ignores.
+ */
+async function runContainer(ctx: GeneratorContext, behaviour: string, dockerArgs: readonly string[], script: string): Promise<void> {
+  if (ctx.dockerHost === undefined || ctx.image === undefined) {
+    throw new NoDockerError(`behaviour ${behaviour} needs a Docker engine and an image (--docker-host, --image)`, { behaviour });
+  }
+  const env = { ...process.env, DOCKER_HOST: ctx.dockerHost };
+  const name = `falco-eg-${behaviour}-${process.pid}-${++sequence}`;
+  const created = await mustExec(behaviour, 'docker', [
+    'create', '--name', name, '--label', ctx.containerLabel, ...dockerArgs, ctx.image, 'sh', '-c', `${script}; exit 0`,
+  ], env);
+  const id = created.stdout.trim();
+  ctx.onContainer?.({ behaviour, id, name });
+  try {
+    await mustExec(behaviour, 'docker', ['start', '-a', id], env);
+  } finally {
+    await mustExec(behaviour, 'docker', ['rm', '-f', id], env);
+  }
+}
+
+export const CONTAINER_BEHAVIOURS: readonly Behaviour[] = [
+  {
+    name: 'container-shell',
+    rule: 'Terminal shell in container',
+    place: 'container',
+    description: 'a shell started by the container entrypoint runs a command',
+    expect: { 'proc.name': 'sh' },
+    perform: (ctx) => runContainer(ctx, 'container-shell', [], "sh -c 'ls / >/dev/null; exit 0'"),
+  },
+  {
+    name: 'container-read-sensitive-file',
+    rule: 'Read sensitive file untrusted',
+    place: 'container',
+    description: "cat reads the container's own /etc/shadow (made for the purpose)",
+    expect: { 'proc.name': 'cat', 'fd.name': '/etc/shadow' },
+    perform: (ctx) =>
+      runContainer(ctx, 'container-read-sensitive-file', [], 'busybox mkdir -p /etc && echo x > /etc/shadow && cat /etc/shadow >/dev/null'),
+  },
+  {
+    name: 'privileged-container',
+    rule: 'Launch privileged container',
+    place: 'container',
+    description: 'a --privileged container starts and exits',
+    expect: {},
+    perform: (ctx) => runContainer(ctx, 'privileged-container', ['--privileged'], 'true'),
+  },
+  {
+    name: 'sensitive-mount-container',
+    rule: 'Launch sensitive mount container',
+    place: 'container',
+    description: "a container starts with the host's /etc mounted read-only",
+    expect: {},
+    perform: (ctx) => runContainer(ctx, 'sensitive-mount-container', ['-v', '/etc:/host/etc:ro'], 'true'),
+  },
+];
