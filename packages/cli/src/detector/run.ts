@@ -19,6 +19,7 @@ import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
 import { runK8sAudit, auditWebhook } from './k8saudit';
 import { liveStats, runLive } from './live';
+import { containerMetadata, type ContainerMetadata } from './metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
 import type { RunSources } from './sources';
@@ -139,6 +140,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   const hostname = ctx.io.env['FALCO_HOSTNAME'] || defaultHostname();
   let lastEventMs = Date.now();
   let driverAttached = false;
+  let metadata: ContainerMetadata | undefined;
 
   let web: WebServer | undefined;
   if (config.webserver.enabled && !replay) {
@@ -148,6 +150,11 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
         checks.push({ name: 'driver', ok: driverAttached, detail: driverAttached ? 'attached' : 'not attached' });
         const age = (Date.now() - lastEventMs) / 1000;
         checks.push({ name: 'events', ok: !driverAttached || age < 60, detail: `last event ${age.toFixed(1)} s ago` });
+      }
+      if (metadata) {
+        const h = metadata.service.health();
+        // Runtimes that are not installed show as disconnected: reported, but not a failure of the detector.
+        checks.push({ name: 'metadata', ok: true, detail: `${h.status}; ${h.providers.map((p) => `${p.name}: ${p.state}`).join(', ')}` });
       }
       for (const [sink, s] of Object.entries(outputs.stats())) {
         const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
@@ -206,6 +213,11 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
             const progress = ctx.io.isTty && !config.logStderr ? ctx.io.stderr : undefined;
             completed = (await replayCapture({ ...common, file: config.replayCaptureFile, progress, log: (m) => logger.info(m) })).completed;
           } else {
+            const container = config.plugins.find((p) => p.name === 'container');
+            if (config.loadPlugins.includes('container')) {
+              metadata = containerMetadata(container?.initConfig);
+              syscall.setMetadataProvider(metadata.provider);
+            }
             completed = await runLive(ctx, {
               ...common,
               stop,
@@ -234,6 +246,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     removeSignals();
     stopReloading();
     await web?.close();
+    await metadata?.service.close();
     await outputs.shutdown();
   }
   ctx.io.stdout(alerts.counter.summary());

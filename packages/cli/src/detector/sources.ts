@@ -5,7 +5,7 @@
  * choose among them as in Falco.
  */
 import { RECORD_FLAG_STATE_ONLY, type EventView, type InitialState } from '@falco-ts/driver';
-import { SyscallSource, type EventSource } from '@falco-ts/engine';
+import { SyscallSource, type ContainerMetadataProvider, type EventSource } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { loadedPlugins } from '../actions/plugins';
 import { usageErrors } from '../errors';
@@ -19,6 +19,8 @@ export interface SyscallSourceHandle {
   seed(state: InitialState): void;
   /** Seeds them from a scan of /proc, when a live capture starts. */
   seedFromProc(): void;
+  /** Where container and Kubernetes metadata come from (live runs with the container plugin). */
+  setMetadataProvider(provider: ContainerMetadataProvider): void;
   /**
    * Applies the record `view` points at to the process/fd state and returns the (reused) event
    * object the source's rules evaluate, or undefined for records kept only to rebuild state.
@@ -52,6 +54,7 @@ export function createSyscallSource(hostname?: string): SyscallSourceHandle {
     source: src as unknown as EventSource<unknown>,
     seed: (state) => src.seedFromCapture(state),
     seedFromProc: () => src.seedFromProc(),
+    setMetadataProvider: (p) => src.setMetadataProvider(p),
     process(view) {
       event.view.moveTo(view.data, view.offset);
       event.advance();
