@@ -64,7 +64,7 @@ export class K8sIndex {
   private indexedGeneration = -1;
   private readonly byContainer = new Map<string, V1Pod>();
   private readonly byUid = new Map<string, V1Pod>();
-  private readonly answers = new Map<string, { generation: number; meta: K8sMetadata | undefined }>();
+  private readonly answers = new Map<string, { generation: number; identity: CriPodIdentity | undefined; meta: K8sMetadata | undefined }>();
 
   constructor(private readonly sources: K8sSources) {}
 
@@ -74,14 +74,14 @@ export class K8sIndex {
   }
 
   forContainer(containerId: string, identity?: CriPodIdentity): K8sMetadata | undefined {
-    const key = identity ? `${containerId}/${identity.uid}` : containerId;
-    const cached = this.answers.get(key);
-    if (cached && cached.generation === this.generation) return cached.meta;
+    // Keyed by container id alone (no string building per lookup); the identity is compared.
+    const cached = this.answers.get(containerId);
+    if (cached && cached.generation === this.generation && cached.identity === identity) return cached.meta;
     this.reindex();
     const pod = this.byContainer.get(containerId) ?? (identity ? this.byUid.get(identity.uid) : undefined);
     const meta = pod ? this.resolve(pod, identity) : identity ? { podIdentity: identity, services: [] } : undefined;
     if (this.answers.size > 10000) this.answers.clear();
-    this.answers.set(key, { generation: this.generation, meta });
+    this.answers.set(containerId, { generation: this.generation, identity, meta });
     return meta;
   }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { MetadataService, containerField, mesosField, optionsFromContainerPluginConfig, type ContainerInfo } from '../src';
 import { JsonApiServer } from './support/json-api';
+import { FakeKubeApiServer } from './support/kube-apiserver';
 import { buildBusyboxImage, startDockerd, type DockerdEngine } from './support/dockerd';
 
 const IMAGE = 'falco-ts/busybox:test';
@@ -284,6 +285,46 @@ test("containerd's API, as dockerd runs it, reports the same containers", async 
     await host.remove({ force: true });
   } finally {
     await viaContainerd.close();
+  }
+});
+
+test('a real container in a pod: k8s.* through the pod status and the controller chain', async () => {
+  const api = new FakeKubeApiServer();
+  await api.start();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fts-kc-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'local',
+    clusters: [{ name: 'local', cluster: { server: api.url } }],
+    users: [{ name: 'u', user: { token: 't' } }],
+    contexts: [{ name: 'local', context: { cluster: 'local', user: 'u' } }],
+  }));
+  // No kubelet labels on this container: only the pod status links it to its pod.
+  const c = await run({ name: 'k8s_nginx_shop' });
+  const both = new MetadataService({
+    providers: { docker: { socketPath: engine.socketPath }, kubernetes: { kubeconfig, nodeName: 'node-1' } },
+  });
+  try {
+    expect(await both.kubernetesSynced(10000)).toBe(true);
+    api.apply('pods', 'ADDED', {
+      metadata: {
+        name: 'web-7d9c6b5f4-abcde', namespace: 'shop', uid: 'pod-uid-1', labels: { app: 'web', tier: 'frontend' },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9c6b5f4', uid: '8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d', controller: true }],
+      },
+      spec: { nodeName: 'node-1' },
+      status: { podIP: '10.244.1.40', containerStatuses: [{ name: 'nginx', containerID: `docker://${c.id}` }] },
+    });
+    await both.waitForContainer(c.id, 5000);
+    const short = c.id.slice(0, 12);
+    await until(() => both.field(short, 'k8s.pod.name') !== null, 5000);
+    expect(['container.name', 'k8s.pod.name', 'k8s.pod.ip', 'k8s.ns.label', 'k8s.rs.name', 'k8s.deployment.name', 'k8s.svc.name']
+      .map((f) => both.field(short, f, f === 'k8s.ns.label' ? 'team' : undefined)))
+      .toEqual(['k8s_nginx_shop', 'web-7d9c6b5f4-abcde', '10.244.1.40', 'payments', 'web-7d9c6b5f4', 'web', 'web, web-internal']);
+  } finally {
+    await both.close();
+    await api.stop();
+    rmSync(dir, { recursive: true, force: true });
+    await c.remove({ force: true });
   }
 });
 

@@ -102,6 +102,8 @@ describe('kubernetes informers', () => {
       'k8s.svc.name': 'web, web-internal',
       'k8s.svc.id': '4d5e6f7a-8b9c-4d0e-a1f2-b3c4d5e6f7a8, 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
     });
+    // Memoised: the same answer object until an informer reports a change.
+    expect(service.k8sForContainer(WEB_NGINX)).toBe(service.k8sForContainer(WEB_NGINX));
     // Short ids as the cgroup parser produces them resolve as well.
     expect(k8sField(service.k8sForContainer(LEGACY_APP.slice(0, 12)), 'k8s.rc.name')).toBe('legacy-rc');
     expect(k8sField(service.k8sForContainer(LEGACY_APP), 'k8s.deployment.name')).toBeNull();
