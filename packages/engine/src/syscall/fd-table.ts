@@ -6,7 +6,7 @@
 import { FdKind, fdTypeChar, fdTypeName, isSocketKind } from './fd-types';
 
 /** Which end of a connection the owning process is. */
-export const enum SocketRole {
+export enum SocketRole {
   None = 0,
   Client = 1,
   Server = 2,

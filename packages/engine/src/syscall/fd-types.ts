@@ -2,7 +2,7 @@
  * Kinds of file descriptors the state model tracks, with the text (`fd.type`) and the character
  * (`fd.typechar`) Falco reports for each.
  */
-export const enum FdKind {
+export enum FdKind {
   Unknown = 0,
   File,
   Directory,
