@@ -46,9 +46,17 @@ export interface MetricsOptions {
 
 const HELP_URL = 'https://falco.org/docs/metrics/';
 
-interface RuleCounters {
-  readonly match: Counter.Internal;
-  readonly byTag: readonly Counter.Internal[];
+/** Plain numbers bumped on the alert path and published by prom-client only when scraped. */
+interface RuleCount {
+  readonly labels: { readonly priority: string; readonly rule_name: string; readonly source: string; readonly tags: string };
+  readonly tagCounts: readonly { n: number }[];
+  n: number;
+}
+
+interface SinkCounts {
+  sent: number;
+  failed: number;
+  readonly drops: Map<DropCause, number>;
 }
 
 export class FalcoMetrics implements DeliveryObserver {
@@ -58,15 +66,14 @@ export class FalcoMetrics implements DeliveryObserver {
   private readonly startHr = process.hrtime.bigint();
   private eventStats: (() => EventStats) | undefined;
   private backlog: (() => readonly { readonly sink: string; readonly queued: number; readonly spooled: number }[]) | undefined;
-  /** rule → source → counters by priority level; nested maps so counting builds no key string. */
-  private readonly ruleCounters = new Map<string, Map<string, (RuleCounters | undefined)[]>>();
-
-  private readonly rulesMatches: Counter<string>;
-  private readonly rulesMatchesByTag: Counter<string>;
-  private readonly queueDrops: Counter<string>;
-  private readonly outputsSent: Counter<string>;
-  private readonly outputsFailed: Counter<string>;
-  private readonly outputsDrops: Counter<string>;
+  /**
+   * rule → source → counts by priority level. Nested maps so counting builds no key string, and
+   * plain numbers because prom-client's labelled `inc` hashes its labels on every call.
+   */
+  private readonly ruleCounts = new Map<string, Map<string, (RuleCount | undefined)[]>>();
+  private readonly tagCounts = new Map<string, { n: number }>();
+  private readonly sinkCounts = new Map<string, SinkCounts>();
+  private queueDropCount = 0;
 
   constructor(opts: MetricsOptions) {
     const registry = opts.registry ?? new Registry();
@@ -134,42 +141,65 @@ export class FalcoMetrics implements DeliveryObserver {
       },
     });
 
-    this.rulesMatches = new Counter({
+    const ruleCounts = this.ruleCounts;
+    const tagCounts = this.tagCounts;
+    const sinkCounts = this.sinkCounts;
+    const queueDrops = (): number => this.queueDropCount;
+    new Counter({
       name: 'falcosecurity_falco_rules_matches_total',
       help: help('alerts by rule, priority (0 Emergency … 7 Debug), source and tags'),
       labelNames: ['priority', 'rule_name', 'source', 'tags'],
       registers: reg,
+      collect() {
+        this.reset();
+        for (const bySource of ruleCounts.values()) {
+          for (const byPriority of bySource.values()) for (const c of byPriority) if (c !== undefined) this.inc(c.labels, c.n);
+        }
+      },
     });
-    this.rulesMatchesByTag = new Counter({
+    new Counter({
       name: 'falcosecurity_falco_rules_matches_by_tag_total',
       help: help('alerts counted once per tag of the matching rule'),
       labelNames: ['tag'],
       registers: reg,
+      collect() {
+        this.reset();
+        for (const [tag, c] of tagCounts) this.inc({ tag }, c.n);
+      },
     });
-    this.queueDrops = new Counter({
+    new Counter({
       name: 'falcosecurity_falco_outputs_queue_num_drops_total',
       help: help('alerts dropped because an output queue was full'),
       registers: reg,
+      collect() {
+        this.reset();
+        this.inc(queueDrops());
+      },
     });
-    this.outputsSent = new Counter({
-      name: 'falcosecurity_falco_outputs_sent_total',
-      help: help('alerts delivered, by sink'),
-      labelNames: ['sink'],
-      registers: reg,
-    });
-    this.outputsFailed = new Counter({
-      name: 'falcosecurity_falco_outputs_failed_total',
-      help: help('failed delivery attempts, by sink'),
-      labelNames: ['sink'],
-      registers: reg,
-    });
-    this.outputsDrops = new Counter({
+    const perSink = (name: string, what: string, read: (c: SinkCounts) => number): void => {
+      new Counter({
+        name,
+        help: help(what),
+        labelNames: ['sink'],
+        registers: reg,
+        collect() {
+          this.reset();
+          for (const [sink, c] of sinkCounts) this.inc({ sink }, read(c));
+        },
+      });
+    };
+    perSink('falcosecurity_falco_outputs_sent_total', 'alerts delivered, by sink', (c) => c.sent);
+    perSink('falcosecurity_falco_outputs_failed_total', 'failed delivery attempts, by sink', (c) => c.failed);
+    new Counter({
       name: 'falcosecurity_falco_outputs_drops_total',
       help: help('alerts that never reached their receiver, by sink and cause'),
       labelNames: ['sink', 'cause'],
       registers: reg,
+      collect() {
+        this.reset();
+        for (const [sink, c] of sinkCounts) for (const [cause, n] of c.drops) this.inc({ sink, cause }, n);
+      },
     });
-    this.queueDrops.inc(0);
     const backlogNow = (): readonly { sink: string; queued: number; spooled: number }[] => this.backlog?.() ?? [];
     new Gauge({
       name: 'falcosecurity_falco_outputs_queue_length',
@@ -238,12 +268,12 @@ export class FalcoMetrics implements DeliveryObserver {
     return wallUs > 0 ? (cpu.user + cpu.system) / wallUs : 0;
   }
 
-  /** Counts one alert; label children are cached per rule so this is a map lookup and two adds. */
+  /** Counts one alert: three map lookups and a few additions, nothing allocated after a rule's first alert. */
   ruleMatched(alert: Alert): void {
-    let bySource = this.ruleCounters.get(alert.rule);
+    let bySource = this.ruleCounts.get(alert.rule);
     if (bySource === undefined) {
       bySource = new Map();
-      this.ruleCounters.set(alert.rule, bySource);
+      this.ruleCounts.set(alert.rule, bySource);
     }
     let byPriority = bySource.get(alert.source);
     if (byPriority === undefined) {
@@ -255,31 +285,44 @@ export class FalcoMetrics implements DeliveryObserver {
     if (c === undefined) {
       const tags = [...alert.tags].sort();
       c = {
-        match: this.rulesMatches.labels({
-          priority: String(level),
-          rule_name: alert.rule,
-          source: alert.source,
-          tags: tags.join(', '),
+        labels: { priority: String(level), rule_name: alert.rule, source: alert.source, tags: tags.join(', ') },
+        tagCounts: tags.map((tag) => {
+          let t = this.tagCounts.get(tag);
+          if (t === undefined) {
+            t = { n: 0 };
+            this.tagCounts.set(tag, t);
+          }
+          return t;
         }),
-        byTag: tags.map((tag) => this.rulesMatchesByTag.labels({ tag })),
+        n: 0,
       };
       byPriority[level] = c;
     }
-    c.match.inc();
-    for (const t of c.byTag) t.inc();
+    c.n++;
+    for (const t of c.tagCounts) t.n++;
+  }
+
+  private sink(name: string): SinkCounts {
+    let c = this.sinkCounts.get(name);
+    if (c === undefined) {
+      c = { sent: 0, failed: 0, drops: new Map() };
+      this.sinkCounts.set(name, c);
+    }
+    return c;
   }
 
   sent(sink: string): void {
-    this.outputsSent.inc({ sink });
+    this.sink(sink).sent++;
   }
 
   failed(sink: string): void {
-    this.outputsFailed.inc({ sink });
+    this.sink(sink).failed++;
   }
 
   dropped(sink: string, cause: DropCause, count: number): void {
-    this.outputsDrops.inc({ sink, cause }, count);
-    if (cause === 'queue_full') this.queueDrops.inc(count);
+    const c = this.sink(sink);
+    c.drops.set(cause, (c.drops.get(cause) ?? 0) + count);
+    if (cause === 'queue_full') this.queueDropCount += count;
   }
 
   /** Prometheus text exposition of every metric. */
