@@ -58,9 +58,30 @@ function decide(type: number, nparams: number): number {
   return NEEDS_PASS;
 }
 
+// Per event type, when an event goes out unchanged, precomputed so the reader's per-event check is
+// one array read: PASS_ANY for any parameter count, NEVER_PASS when it always needs the converter
+// (or raises), otherwise the one parameter count that passes.
+const PASS_ANY = -1;
+const NEVER_PASS = -2;
+const PASS_RULE = new Int16Array(EVENT_TYPE_COUNT).fill(NEVER_PASS);
+for (let t = 0; t < EVENT_TYPE_COUNT; t++) {
+  const info = EVENT_TABLE[t]!;
+  const n = info.params.length;
+  let managedExit = false;
+  try {
+    managedExit = (info.flags & EF.CONVERTER_MANAGED) !== 0 && decide(t, n) === NEEDS_PASS;
+    if ((info.flags & EF.CONVERTER_MANAGED) === 0 && decide(t, n) === NEEDS_PASS) PASS_RULE[t] = PASS_ANY;
+  } catch {
+    // decide() raises for types it cannot handle; those keep NEVER_PASS and raise when converted.
+  }
+  if (managedExit) PASS_RULE[t] = n;
+}
+
 /** Whether an event of this (type, nparams) goes out as it is, without a table lookup. */
 export function passesUnchanged(type: number, nparams: number): boolean {
-  return type < EVENT_TYPE_COUNT && decide(type, nparams) === NEEDS_PASS;
+  if (type >= EVENT_TYPE_COUNT) return false;
+  const rule = PASS_RULE[type]!;
+  return rule === PASS_ANY || rule === nparams;
 }
 
 function defaultParam(pt: number): Uint8Array {

@@ -29,11 +29,27 @@ export interface ParserOptions {
 /** What was read: block and event counts, time span. */
 export class CaptureStats {
   private readonly blockCounts = new Map<number, number>();
+  // Blocks come in long runs of one type (event blocks), so a run is counted in a plain field and
+  // folded into the map when the type changes: no map update per event.
+  private runType = -1;
+  private runCount = 0;
   countBlock(type: number): void {
-    this.blockCounts.set(type, (this.blockCounts.get(type) ?? 0) + 1);
+    if (type === this.runType) {
+      this.runCount++;
+      return;
+    }
+    this.settleRun();
+    this.runType = type;
+    this.runCount = 1;
+  }
+  private settleRun(): void {
+    if (this.runCount === 0) return;
+    this.blockCounts.set(this.runType, (this.blockCounts.get(this.runType) ?? 0) + this.runCount);
+    this.runCount = 0;
   }
   /** Blocks by name (`EV_V2`, `PL_V9`, …), in order of first appearance. */
   get blocks(): Map<string, number> {
+    this.settleRun();
     return new Map([...this.blockCounts].map(([t, n]) => [blockName(t), n]));
   }
   /** Events as stored in the file, by event type id. */
@@ -90,6 +106,14 @@ function copyBytes(src: Uint8Array, srcDv: DataView, from: number, dst: Uint8Arr
   for (; k < n; k++) dst[to + k] = src[from + k]!;
 }
 
+/**
+ * A batch buffer. Not zero-filled: every byte up to the batch's `byteLength` is written before the
+ * batch is handed out, and nothing reads past it, so clearing a megabyte per batch is wasted work.
+ */
+function batchBuffer(size: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+}
+
 export class ScapParser {
   readonly state: InitialState = emptyState();
   readonly stats = new CaptureStats();
@@ -123,7 +147,7 @@ export class ScapParser {
     this.maxBlock = opts.maxBlockBytes ?? DEFAULT_MAX_BLOCK;
     this.convert = opts.convert ?? true;
     this.skipUnknown = opts.unknownEvents === 'skip';
-    this.out = new Uint8Array(this.batchBytes);
+    this.out = batchBuffer(this.batchBytes);
     this.outDv = new DataView(this.out.buffer);
   }
 
@@ -189,10 +213,16 @@ export class ScapParser {
   }
 
   private block(type: number, at: number, total: number): void {
-    const kind = blockKind(type);
     this.stats.countBlock(type);
     const bodyStart = at + BLOCK_HEADER_SIZE;
     const bodyEnd = at + total - 4;
+    // Current event blocks (nearly every block of a capture) skip the block-kind lookup.
+    if (type === BLOCK.EV_V2 || type === BLOCK.EV_V2_LARGE || type === BLOCK.EVF_V2 || type === BLOCK.EVF_V2_LARGE) {
+      this.sawEvents = true;
+      this.event(2, type === BLOCK.EVF_V2 || type === BLOCK.EVF_V2_LARGE, bodyStart, bodyEnd);
+      return;
+    }
+    const kind = blockKind(type);
     if (kind?.family === 'EV') {
       this.sawEvents = true;
       this.event(kind.version, kind.hasFlags === true, bodyStart, bodyEnd);
@@ -405,7 +435,7 @@ export class ScapParser {
   flush(): void {
     if (this.outCount === 0) return;
     const batch: EventBatch = { data: this.out, count: this.outCount, byteLength: this.outUsed };
-    this.out = new Uint8Array(this.batchBytes);
+    this.out = batchBuffer(this.batchBytes);
     this.outDv = new DataView(this.out.buffer);
     this.outUsed = 0;
     this.outCount = 0;

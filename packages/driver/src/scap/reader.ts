@@ -4,7 +4,7 @@
  * consumed, so memory stays bounded by one chunk, one block and the batches not yet handed out.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { EventBatch } from '../batch';
@@ -13,6 +13,26 @@ import { ScapParser, type CaptureStats, type ParserOptions } from './parser';
 import type { InitialState } from './state';
 
 export type ReadOptions = ParserOptions;
+
+/** Bytes read from the file per read (and decompressed per gzip output chunk). */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A plain capture's chunks, read into one reused buffer: the parser copies each chunk before the next
+ * read, so the file is read without allocating per chunk (a stream would allocate every chunk).
+ */
+async function* plainChunks(fh: FileHandle): AsyncGenerator<Uint8Array> {
+  const buf = new Uint8Array(CHUNK_BYTES);
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
 
 function isGzip(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
@@ -27,7 +47,8 @@ export class ScapReader {
     private readonly parser: ScapParser,
     private readonly queue: EventBatch[],
     private readonly chunks: AsyncIterator<Uint8Array>,
-    private readonly stream: Readable,
+    /** Releases the file (destroys the gzip stream, or ends the plain reads and closes the handle). */
+    private readonly release: () => void,
     /** Whether the file is gzip-compressed. */
     readonly compressed: boolean,
     private readonly path: string,
@@ -48,16 +69,33 @@ export class ScapReader {
       await fh.close();
     }
     const compressed = isGzip(head);
-    const file = createReadStream(path, { highWaterMark: 256 * 1024 });
-    let stream: Readable = file;
+    let chunks: AsyncIterator<Uint8Array>;
+    let release: () => void;
     if (compressed) {
-      const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+      // zlib inflates on the libuv thread pool, so decompression overlaps with parsing here.
+      const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+      const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
       file.on('error', (e) => gunzip.destroy(e));
-      stream = file.pipe(gunzip);
+      const stream: Readable = file.pipe(gunzip);
+      chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+      release = () => stream.destroy();
+    } else {
+      const plain = await open(path, 'r').catch((e: Error) => {
+        throw new CaptureFormatError('SCAP_IO', `cannot open: ${e.message}`, { file: path, offset: 0, block: 'header', blockOffset: 0 });
+      });
+      const gen = plainChunks(plain);
+      chunks = gen;
+      let released = false;
+      release = () => {
+        if (released) return;
+        released = true;
+        // Ends the generator, whose finally closes the handle; a read in flight finishes first.
+        gen.return(undefined).catch(() => undefined);
+      };
     }
     const queue: EventBatch[] = [];
     const parser = new ScapParser((batch) => queue.push(batch), options);
-    const reader = new ScapReader(parser, queue, stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>, stream, compressed, path);
+    const reader = new ScapReader(parser, queue, chunks, release, compressed, path);
     while (!parser.sawEvents && !reader.done) await reader.pull();
     return reader;
   }
@@ -118,7 +156,7 @@ export class ScapReader {
 
   close(): void {
     this.done = true;
-    this.stream.destroy();
+    this.release();
   }
 }
 
