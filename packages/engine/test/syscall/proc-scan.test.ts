@@ -1,0 +1,67 @@
+/** The /proc scan used at live start, run against this very process. */
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FdKind } from '../../src/syscall/fd-types';
+import { scanProc } from '../../src/syscall/proc-scan';
+import { SyscallSource } from '../../src/syscall/source';
+
+describe('/proc scan', () => {
+  let dir: string;
+  let fd: number;
+  let server: Server;
+  let client: Socket;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'proc-scan-'));
+    writeFileSync(join(dir, 'held-open.txt'), 'x');
+    fd = openSync(join(dir, 'held-open.txt'), 'r');
+    server = createServer(() => undefined);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    client = createConnection(port, '127.0.0.1');
+    await new Promise<void>((r) => client.once('connect', () => r()));
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds this process with its command line, credentials and descriptors', () => {
+    const init = scanProc();
+    const me = init.threads.find((t) => t.tid === process.pid)!;
+    expect(me).toBeDefined();
+    expect(me.pid).toBe(process.pid);
+    expect(me.ptid).toBe(process.ppid);
+    expect(me.exepath).toBe(process.execPath);
+    // argv[1] is the script as it was typed; node normalises its own copy of the path
+    expect(me.args.slice(1)).toEqual(process.argv.slice(2));
+    expect(me.cwd).toBe(process.cwd());
+    expect(me.uid).toBe(process.getuid!());
+    expect(me.env).toContain(`PATH=${process.env['PATH']}`);
+    const file = me.fds!.find((f) => f.fd === fd)!;
+    expect(file).toMatchObject({ kind: FdKind.File, name: join(dir, 'held-open.txt') });
+    const port = (server.address() as { port: number }).port;
+    const sock = me.fds!.find((f) => f.kind === FdKind.Ipv4 && f.dport === port);
+    expect(sock).toMatchObject({ sip: '127.0.0.1', dip: '127.0.0.1', l4proto: 6 });
+    // threads of this process (libuv's pool, V8's workers) share its parent
+    const threads = init.threads.filter((t) => t.pid === process.pid && t.tid !== process.pid);
+    expect(threads.length).toBeGreaterThan(0);
+    for (const t of threads) expect(t.ptid).toBe(process.ppid);
+  });
+
+  it('seeds a source that resolves this process and its parent', () => {
+    const source = new SyscallSource();
+    source.seedFromProc();
+    const me = source.state.threads.get(process.pid)!;
+    expect(me.exepath).toBe(process.execPath);
+    expect(source.state.threads.parent(me)?.pid).toBe(process.ppid);
+    expect(me.fds.get(fd)?.name).toBe(join(dir, 'held-open.txt'));
+    // the host's users were read too
+    expect(source.state.users.user('', 0)?.name).toBe('root');
+  });
+});
