@@ -5,7 +5,9 @@
  */
 import {
   LineCounter,
+  isAlias,
   isMap,
+  visit,
   isScalar,
   isSeq,
   parseAllDocuments,
@@ -59,6 +61,15 @@ export function parseYaml(content: string): ParsedYaml {
         positionOf,
       };
     }
+  }
+  // Aliases (`*name`) read as the node they refer to, as Falco's YAML library presents them.
+  for (const doc of list) {
+    visit(doc, {
+      Alias(_, node) {
+        const target = node.resolve(doc);
+        return target && !isAlias(target) ? target : undefined;
+      },
+    });
   }
   return { documents: list.map((d) => (d.contents as YamlNode | null) ?? null), positionOf };
 }

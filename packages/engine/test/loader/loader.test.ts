@@ -275,3 +275,11 @@ run('exception values that look like fields', {
     noWarnings: ['LOAD_COMPILE_CONDITION'],
   },
 });
+
+run('YAML aliases', {
+  'read as the node they refer to': {
+    yaml: `- list: shells\n  items: &sh [bash, sh]\n- list: copy\n  items: *sh\n${rule('r', 'evt.type = open and proc.name in (copy)')}`,
+    ok: true,
+    compiled: { r: '(evt.type = open and proc.name in (bash, sh))' },
+  },
+});
