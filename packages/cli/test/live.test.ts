@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFalco } from '../src/app';
+import { withLiveLock } from './helpers';
 
 const canRun = process.getuid?.() === 0;
 const maybe = canRun ? it : it.skip;
@@ -14,7 +15,8 @@ const maybe = canRun ? it : it.skip;
 describe('live detection (eBPF driver) [privileged]', () => {
   maybe(
     'raises an alert for a file opened while it runs, with process, file and user fields',
-    async () => {
+    () =>
+      withLiveLock(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'falco-live-'));
       const target = join(dir, 'secret.txt');
       writeFileSync(target, 'x');
@@ -64,13 +66,14 @@ describe('live detection (eBPF driver) [privileged]', () => {
         'user.name': 'root',
       });
       expect(stderr).toContain('Syscall event drop monitoring:');
-    },
+      }),
     30000,
   );
 
   maybe(
     'reloads the rules on SIGHUP without stopping the capture',
-    async () => {
+    () =>
+      withLiveLock(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'falco-hup-'));
       const first = join(dir, 'first.txt');
       const second = join(dir, 'second.txt');
@@ -107,7 +110,7 @@ describe('live detection (eBPF driver) [privileged]', () => {
         .map((l) => (JSON.parse(l) as { rule: string }).rule);
       expect(new Set(rulesFired)).toEqual(new Set(['first_rule', 'second_rule']));
       expect(rulesFired.filter((r) => r === 'first_rule').length).toBeLessThanOrEqual(2);
-    },
+      }),
     30000,
   );
 });

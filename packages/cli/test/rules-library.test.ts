@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runFalco } from '../src/app';
-import { falco } from './helpers';
+import { falco, withLiveLock } from './helpers';
 
 const RULES = join(__dirname, '../../../rules/falco_rules.yaml');
 const BEHAVIOURS = join(__dirname, 'fixtures/behaviours.sh');
@@ -32,7 +32,8 @@ describe('default rules library', () => {
   const maybe = process.getuid?.() === 0 ? it : it.skip;
   maybe(
     'catches each host behaviour live [privileged]',
-    async () => {
+    () =>
+      withLiveLock(async () => {
       let stdout = '';
       let stderr = '';
       let attached: () => void = () => undefined;
@@ -72,7 +73,7 @@ describe('default rules library', () => {
       }
       const shadow = alerts.find((a) => a.rule === 'Read sensitive file untrusted');
       expect(shadow?.output_fields).toMatchObject({ 'fd.name': '/etc/shadow', 'proc.name': 'head', 'user.name': 'root', 'container.id': 'host' });
-    },
+      }),
     40000,
   );
 });
