@@ -39,7 +39,7 @@ live('scap capture (live)', () => {
 
   it('records a capture that sysdig filters and our reader reads', async () => {
     const file = path.join(dir, 'live.scap.gz');
-    const done = runCapture({ file, seconds: 2, compress: true, syscalls: ['openat', 'execve', 'clone', 'clone3', 'fork', 'vfork', 'sched_process_exit'] });
+    const done = runCapture({ file, seconds: 4, compress: true, syscalls: ['openat', 'execve', 'clone', 'clone3', 'fork', 'vfork', 'sched_process_exit'] });
     await new Promise((r) => setTimeout(r, 500));
     const { pid } = await run('cat', ['/etc/shadow']);
     const written = await done;

@@ -29,9 +29,13 @@ export async function collect(
   const events: SeenEvent[] = [];
   const cursor = new BatchCursor();
   const deadline = Date.now() + timeoutMs;
+  // One outstanding next() at a time: a batch resolved after a timeout is picked up on the next
+  // turn instead of being lost with an abandoned promise.
+  let pending = capture.next();
   while (!done(events) && Date.now() < deadline) {
-    const batch = await Promise.race([capture.next(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]);
-    if (batch === undefined) continue;
+    const batch = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 200))]);
+    if (batch === null) continue;
+    if (batch === undefined) break; // closed
     cursor.reset(batch);
     while (cursor.next()) {
       const v = cursor.view;
@@ -40,6 +44,7 @@ export async function collect(
       for (let i = 0; i < v.nparams; i++) params.push(v.paramBytes(i).slice());
       events.push({ type: v.type, name: v.name, dir: v.dir, tid: v.tid, cpu: v.cpu, ts: v.ts, params });
     }
+    pending = capture.next();
   }
   return events;
 }

@@ -87,30 +87,31 @@ function runLoadgen(bin: string, mode: 'g' | 'o', iterations: number, rate: numb
   });
 }
 
-/** Walks every event of every batch until `until` settles, then drains for 100 ms. */
+/**
+ * Walks every event of every batch until `until` settles, then for 150 ms more (what was already
+ * in flight). Other processes keep producing events, so "until quiet" would never come.
+ */
 async function drain(capture: LiveCapture, until: Promise<unknown>): Promise<number> {
   const cursor = new BatchCursor();
   let events = 0;
   let typeSum = 0; // touch each event through the view, as a consumer would
-  let finished = false;
+  let finishedAt = 0;
   const done = (): void => {
-    finished = true;
+    finishedAt = Date.now();
   };
   until.then(done, done);
-  let quietSince = 0;
-  for (;;) {
-    const batch = await Promise.race([capture.next(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20))]);
-    if (batch !== undefined) {
-      cursor.reset(batch);
-      while (cursor.next()) {
-        typeSum += cursor.view.type;
-        events++;
-      }
-      quietSince = 0;
-    } else if (finished) {
-      if (quietSince === 0) quietSince = Date.now();
-      else if (Date.now() - quietSince > 100) break;
+  // One outstanding next() at a time, so a batch that arrives after a timeout is not lost.
+  let pending = capture.next();
+  while (finishedAt === 0 || Date.now() - finishedAt < 150) {
+    const batch = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 20))]);
+    if (batch === null) continue;
+    if (batch === undefined) break;
+    cursor.reset(batch);
+    while (cursor.next()) {
+      typeSum += cursor.view.type;
+      events++;
     }
+    pending = capture.next();
   }
   return typeSum >= 0 ? events : 0;
 }
