@@ -43,3 +43,32 @@ export class EngineUsageError extends Error {
     this.context = context;
   }
 }
+
+/**
+ * Kubernetes audit input that cannot be read: a body or line that is not JSON, a document that is
+ * not an audit event, an event or body over its size limit, or an unreadable file. `context` says
+ * where (the file or `webhook`, the 1-based line or item index).
+ */
+export class AuditInputError extends Error {
+  override readonly name = 'AuditInputError';
+  readonly code: 'K8SAUDIT_BAD_JSON' | 'K8SAUDIT_NOT_AUDIT_EVENT' | 'K8SAUDIT_TOO_LARGE' | 'K8SAUDIT_UNREADABLE';
+  readonly context: { readonly source: string; readonly line?: number; readonly item?: number };
+
+  constructor(code: AuditInputError['code'], message: string, context: AuditInputError['context']) {
+    super(message);
+    this.code = code;
+    this.context = context;
+  }
+}
+
+/** A k8saudit plugin setting (`open_params`, an `init_config` key) that cannot be used; `context.key` names it. */
+export class AuditConfigError extends Error {
+  override readonly name = 'AuditConfigError';
+  readonly code = 'K8SAUDIT_BAD_CONFIG';
+  readonly context: { readonly key: string };
+
+  constructor(message: string, context: { key: string }) {
+    super(message);
+    this.context = context;
+  }
+}

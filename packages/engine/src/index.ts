@@ -56,3 +56,25 @@ export { scanProc } from './syscall/proc-scan';
 export type { ProcScanOptions } from './syscall/proc-scan';
 export { DEFAULT_LIMITS } from './syscall/thread-table';
 export type { ThreadTableLimits } from './syscall/thread-table';
+export { AuditConfigError, AuditInputError } from './errors';
+export {
+  K8S_AUDIT_DEFAULTS,
+  K8S_AUDIT_FIELDS,
+  K8S_AUDIT_SOURCE,
+  PLUGIN_EVENT_CODE,
+  auditEvent,
+  bearerTokenMatches,
+  createK8sAuditSource,
+  isAuditEvent,
+  jsonText,
+  k8sAuditFields,
+  parseAuditBody,
+  parseAuditTimestamp,
+  parseInitConfig,
+  parseOpenParams,
+  parseWebhookBody,
+  readAuditEvents,
+  readAuditFile,
+  webhookRejection,
+} from './k8saudit';
+export type { AuditEvent, AuditInput, AuditReadOptions, AuditWebhookLimits, Json, JsonObject, WebhookRejection } from './k8saudit';
