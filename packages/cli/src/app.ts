@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { printEvents, printFields } from './actions/list';
 import { pageSizeText } from './actions/page-size';
 import { printPlugins } from './actions/plugins';
+import { runInspect } from './actions/inspect';
 import { printVersion } from './actions/version';
 import { interpretConfig, type FalcoConfig } from './config/falco-config';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from './config/load';
@@ -45,6 +46,7 @@ function loadContextConfig(cli: CliOptions, io: CliIo): LoadedConfig {
 
 export async function runFalco(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
+    if (argv[0] === 'inspect') return await runInspect(argv.slice(1), io);
     const cli = parseCommandLine(argv);
     if (cli.help) {
       io.stdout(helpText());
