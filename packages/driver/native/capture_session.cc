@@ -209,9 +209,18 @@ void CaptureSession::ApplySyscalls(const std::vector<std::string>& names) {
     for (const auto& lp : kLifecyclePrograms)
       if (lp.name == name) lifecycle[lp.index] = true;
   }
+  bool any_enter = false;
   for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
     skel_->bss->g_interesting_syscalls[i] = syscalls[i];
     skel_->bss->g_interesting_enter[i] = enters[i];
+    any_enter = any_enter || enters[i];
+  }
+  if (any_enter && skel_->links.sys_enter_dispatch == nullptr) {
+    skel_->links.sys_enter_dispatch = bpf_program__attach(skel_->progs.sys_enter_dispatch);
+    if (skel_->links.sys_enter_dispatch == nullptr) enter_attach_failed_ = true;
+  } else if (!any_enter && skel_->links.sys_enter_dispatch != nullptr) {
+    bpf_link__destroy(skel_->links.sys_enter_dispatch);
+    skel_->links.sys_enter_dispatch = nullptr;
   }
   for (size_t i = 0; i < sizeof(lifecycle); i++) skel_->bss->g_interesting_lifecycle[i] = lifecycle[i];
 }
@@ -259,6 +268,7 @@ Napi::Value CaptureSession::Stats(const Napi::CallbackInfo& info) {
   num("dropsTooLarge", total.drops_too_large);
   num("dropsTailCall", total.drops_tail_call);
   num("readFailures", total.read_failures);
+  out.Set("enterAttached", Napi::Boolean::New(env, skel_ != nullptr && skel_->links.sys_enter_dispatch != nullptr));
   if (consumer_) {
     const ConsumerStats& cs = consumer_->stats();
     num("deliveredEvents", cs.events);

@@ -51,6 +51,7 @@ class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
   };
   std::map<std::string, SyscallEntry> syscalls_;  // every name this build can capture
   SessionSettings settings_;
+  bool enter_attach_failed_ = false;  // reported through stats as enterAttached = false
   driver_bpf* skel_ = nullptr;
   // Shared with every ArrayBuffer handed to JavaScript, so a batch view outliving the session
   // never points at freed memory.

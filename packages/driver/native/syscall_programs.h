@@ -37,9 +37,11 @@ inline constexpr SyscallProgram kSyscallPrograms[] = {
     {"vfork", SYS_vfork, "clone_x", ""},
 };
 
-// Programs attached to the kernel directly; everything else is entered through a tail call.
+// Programs attached to the kernel directly at load; everything else is entered through a tail call.
+// sys_enter_dispatch is attached only while a syscall with an enter event is captured (see
+// CaptureSession::ApplySyscalls): every syscall on the machine pays for an attached dispatcher.
 inline constexpr std::string_view kAttachedPrograms[] = {
-    "sys_exit_dispatch", "sys_enter_dispatch", "sched_process_exec", "sched_process_exit",
+    "sys_exit_dispatch", "sched_process_exec", "sched_process_exit",
 };
 
 // Process lifecycle tracepoints, switched with the same name list as syscalls.

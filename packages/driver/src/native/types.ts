@@ -22,6 +22,8 @@ export interface NativeStats {
   consumerCpuNs: number;
   consumerStalledMs: number;
   pollErrors: number;
+  /** Whether the sys_enter dispatcher is attached (only while a syscall with an enter event is captured). */
+  enterAttached: boolean;
 }
 
 export interface NativeSession {

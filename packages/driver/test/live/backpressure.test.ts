@@ -53,6 +53,12 @@ live('live flow control', () => {
       const b = await collect(capture, (v) => v.name === 'mkdir' || v.name === 'rmdir', (evs) => evs.some((e) => cstr(e.params[1]).endsWith('/two') && e.name === 'rmdir'));
       expect(b.some((e) => e.name === 'rmdir' && cstr(e.params[1]).endsWith('/two'))).toBe(true);
       expect(b.some((e) => e.name === 'mkdir' && cstr(e.params[1]).endsWith('/two'))).toBe(false);
+      // The entry-side dispatcher costs every syscall, so it is attached only while needed.
+      expect(capture.stats().enterAttached).toBe(false);
+      capture.setSyscalls(['rmdir', 'openat']);
+      expect(capture.stats().enterAttached).toBe(true);
+      capture.setSyscalls(['rmdir']);
+      expect(capture.stats().enterAttached).toBe(false);
     } finally {
       capture.close();
       fs.rmSync(dir, { recursive: true, force: true });
