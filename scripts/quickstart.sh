@@ -1,6 +1,28 @@
 #!/usr/bin/env bash
-# The first quick-start command: set everything up, then run the detector on its embedded defaults.
+# The first quick-start command: set everything up, then run the detector live on the default
+# rules (rules/falco_rules.yaml) until Ctrl-C. Extra arguments go to the `falco` command.
+# When the eBPF driver cannot be opened (not root, no BTF, missing capabilities), it says why and
+# replays a capture instead: FALCO_DEMO_CAPTURE, else the first rules/captures/*.scap present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node packages/filter-lang/dist/example.js "$@"
+
+FALCO=(node packages/cli/dist/bin/falco.js -c /dev/null -r rules/falco_rules.yaml -o syslog_output.enabled=false)
+
+if reason=$(cd packages/cli && node -e "
+  require('@falco-ts/driver').openCapture({ syscalls: ['openat'] }).then(
+    (c) => { c.close(); process.exit(0); },
+    (e) => { console.log(e.message); process.exit(1); });" 2>&1); then
+  echo "quickstart: running the detector live with the default rules (Ctrl-C to stop)"
+  exec "${FALCO[@]}" "$@"
+fi
+
+echo "quickstart: the live driver cannot be opened here:"
+echo "$reason" | sed 's/^/  /'
+capture="${FALCO_DEMO_CAPTURE:-$(ls rules/captures/*.scap 2>/dev/null | head -n1 || true)}"
+if [ -z "$capture" ]; then
+  echo "quickstart: no capture to replay (set FALCO_DEMO_CAPTURE=/path/to/file.scap)" >&2
+  exit 1
+fi
+echo "quickstart: replaying $capture with the default rules instead"
+exec "${FALCO[@]}" -o engine.kind=replay -o "engine.replay.capture_file=$capture" "$@"
