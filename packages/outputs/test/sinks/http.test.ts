@@ -31,6 +31,23 @@ describe('http sink', () => {
     }
   });
 
+  it('with max_in_flight, sends several POSTs at once and still delivers every alert', async () => {
+    const rx = await SidekickReceiver.start();
+    try {
+      const { outputs } = await buildOutputs({ json_output: true, http_output: { enabled: true, url: rx.url, keep_alive: true, max_in_flight: 4 } });
+      for (let i = 0; i < 100; i++) outputs.emit(sampleAlert(i));
+      await outputs.idle();
+      await outputs.shutdown();
+      expect(rx.rejected).toEqual([]);
+      const pids = rx.accepted.map((a) => (a.body.output_fields as Record<string, number>)['proc.pid']).sort((x, y) => x - y);
+      expect(pids).toEqual([...Array(100).keys()].map((i) => 4242 + i));
+      expect(rx.connections).toBeGreaterThan(1);
+      expect(rx.connections).toBeLessThanOrEqual(4);
+    } finally {
+      await rx.down();
+    }
+  });
+
   it('gzips uploads when compress_uploads is on, and uses the configured user agent', async () => {
     const rx = await SidekickReceiver.start();
     try {

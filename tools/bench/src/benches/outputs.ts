@@ -108,6 +108,7 @@ export const bench: Bench = {
       await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
       const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
       row('http sink, keep_alive', await throughput({ http_output: { enabled: true, url, keep_alive: true } }, 10000), 'one POST per alert, answered');
+      row('http sink, keep_alive, max_in_flight 8', await throughput({ http_output: { enabled: true, url, keep_alive: true, max_in_flight: 8 } }, 10000), 'one POST per alert, 8 at a time');
       row('http sink, keep_alive + spool', await throughput({ http_output: { enabled: true, url, keep_alive: true, spool_dir: join(dir, 'spool') } }, 10000), 'written to disk first');
       http.close();
 
