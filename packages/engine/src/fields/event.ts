@@ -13,10 +13,13 @@ export class SyscallEvent {
   readonly view: EventView;
   /** `evt.num`: 1 for the first event processed. */
   num = 0;
-  /** Timestamp of the first event (for evt.reltime) and of the previous one (evt.deltatime). */
+  /** Timestamp of the first event (for evt.reltime). */
   firstTs = 0n;
-  prevTs = 0n;
-  ts = 0n;
+  /** The previous event's timestamp as two 32-bit halves (a bigint is built only when asked). */
+  private prevHigh = 0;
+  private prevLow = 0;
+  private curHigh = 0;
+  private curLow = 0;
   /** `evt.hostname`. */
   readonly hostname: string;
 
@@ -37,12 +40,29 @@ export class SyscallEvent {
     return this.state.fdInfo;
   }
 
+  /** The event's timestamp, nanoseconds since the epoch. */
+  get ts(): bigint {
+    return this.view.ts;
+  }
+
+  /** The previous event's timestamp (the first event's own for the first event). */
+  get prevTs(): bigint {
+    return (BigInt(this.prevHigh) << 32n) | BigInt(this.prevLow);
+  }
+
   /** Applies the record the view points at to the state and makes it the current event. */
   advance(): this {
-    const ts = this.view.ts;
-    if (this.num === 0) this.firstTs = ts;
-    this.prevTs = this.num === 0 ? ts : this.ts;
-    this.ts = ts;
+    const high = this.view.tsHigh;
+    const low = this.view.tsLow;
+    if (this.num === 0) {
+      this.firstTs = this.view.ts;
+      this.curHigh = high;
+      this.curLow = low;
+    }
+    this.prevHigh = this.curHigh;
+    this.prevLow = this.curLow;
+    this.curHigh = high;
+    this.curLow = low;
     this.state.process(this.view);
     this.num = this.state.eventNum;
     return this;

@@ -69,8 +69,8 @@ export class SyscallState {
   process(v: EventView): void {
     this.eventNum++;
     this.flushDeferred();
-    const ts = v.ts;
-    this.threads.maybePurge(ts, this.options.threadStillAlive);
+    const now = v.tsHigh * 4294967296 + v.tsLow;
+    this.threads.maybePurge(now, this.options.threadStillAlive);
     const type = v.type;
     const info = EVENT_TABLE[type];
     let t = this.threads.get(v.tid);
@@ -78,7 +78,7 @@ export class SyscallState {
     this.thread = t;
     this.fdInfo = undefined;
     if (t === undefined) return;
-    t.lastSeenTs = ts;
+    t.lastSeen = now;
     t.lastEventFd = -1;
     if (info === undefined) return;
 

@@ -66,8 +66,11 @@ export class ThreadInfo {
   incomplete = false;
   /** The thread has exited (kept only while other threads of its process still run). */
   dead = false;
-  /** Event time the thread was last seen, for inactivity purging. */
-  lastSeenTs = 0n;
+  /**
+   * Event time the thread was last seen, for inactivity purging: nanoseconds as a double (exact to
+   * well under a microsecond, and no bigint to allocate per event).
+   */
+  lastSeen = 0;
   /** The fd of the current event (`fd.num`), set by the parsers; -1 when none. */
   lastEventFd = -1;
 
@@ -145,10 +148,15 @@ export const MAX_ANCESTRY = 1024;
 
 export class ThreadTable {
   private readonly threads = new Map<number, ThreadInfo>();
-  private nextPurgeTs = 0n;
+  private nextPurge = 0;
+  private readonly timeout: number;
+  private readonly interval: number;
   readonly stats: ThreadTableStats = { dropped: 0, purged: 0, exited: 0 };
 
-  constructor(readonly limits: ThreadTableLimits = DEFAULT_LIMITS) {}
+  constructor(readonly limits: ThreadTableLimits = DEFAULT_LIMITS) {
+    this.timeout = Number(limits.inactiveTimeoutNs);
+    this.interval = Number(limits.purgeIntervalNs);
+  }
 
   get size(): number {
     return this.threads.size;
@@ -252,19 +260,20 @@ export class ThreadTable {
    * Purges threads not seen for the inactivity timeout; runs at most once per purge interval of
    * event time. `stillAlive` lets a live source keep threads that exist but were idle.
    */
-  maybePurge(nowTs: bigint, stillAlive?: (tid: number) => boolean): void {
-    if (nowTs < this.nextPurgeTs) return;
-    const first = this.nextPurgeTs === 0n;
-    this.nextPurgeTs = nowTs + this.limits.purgeIntervalNs;
+  maybePurge(now: number, stillAlive?: (tid: number) => boolean): void {
+    if (now < this.nextPurge) return;
+    const first = this.nextPurge === 0;
+    this.nextPurge = now + this.interval;
     if (first) return;
-    const limit = nowTs - this.limits.inactiveTimeoutNs;
+    const limit = now - this.timeout;
     for (const t of [...this.threads.values()]) {
       // Seeded threads that never ran start their inactivity clock at the first purge pass.
-      if (t.lastSeenTs === 0n) t.lastSeenTs = nowTs;
-      if (t.lastSeenTs < limit && (stillAlive === undefined || !stillAlive(t.tid))) {
+      if (t.lastSeen === 0) t.lastSeen = now;
+      if (t.lastSeen < limit && (stillAlive === undefined || !stillAlive(t.tid))) {
         this.threads.delete(t.tid);
         this.stats.purged++;
       }
     }
   }
+
 }
