@@ -26,6 +26,8 @@ export interface WebServerOptions {
   k8sAudit?: (body: string) => string | undefined;
   /** Largest accepted webhook body. */
   maxBodyBytes?: number;
+  /** Handles `/k8s-audit` requests itself (token, limits, status codes); preferred over `k8sAudit`. */
+  k8sAuditHandler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -69,6 +71,8 @@ export class WebServer {
         sendJson(res, 200, versionInfo());
       } else if (req.method === 'GET' && path === '/metrics' && metricsHandler) {
         metricsHandler(req, res);
+      } else if (path === '/k8s-audit' && opts.k8sAuditHandler) {
+        opts.k8sAuditHandler(req, res);
       } else if (req.method === 'POST' && path === '/k8s-audit' && opts.k8sAudit) {
         const consume = opts.k8sAudit;
         readBody(req, opts.maxBodyBytes ?? 8 << 20).then(

@@ -17,7 +17,7 @@ import { applySelections, createEngine, loadRulesForRun } from './engine-setup';
 import { versionInfo } from '../version';
 import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
-import { runK8sAudit, auditWebhook } from './k8saudit';
+import { runK8sAudit, k8sAuditWebhook } from './k8saudit';
 import { liveStats, runLive } from './live';
 import { containerMetadata, type ContainerMetadata } from './metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
@@ -169,7 +169,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
         healthzEndpoint: config.webserver.healthzEndpoint,
         health,
         metrics: config.webserver.prometheusMetricsEnabled ? metrics : undefined,
-        k8sAudit: enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit ? (body) => auditWebhook(body, rules.engine, alerts, config.ruleMatching, hostname) : undefined,
+        k8sAuditHandler: enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit ? k8sAuditWebhook(ctx, () => rules.engine, alerts, hostname, metrics) : undefined,
       });
       logger.info(`Starting internal webserver, listening on port ${web.port}`);
     } catch (e) {
@@ -234,7 +234,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
       );
     }
     if (enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit) {
-      tasks.push(runK8sAudit(ctx, rules.engine, alerts, hostname, stop, web !== undefined));
+      tasks.push(runK8sAudit(ctx, () => rules.engine, alerts, hostname, stop, web !== undefined, metrics));
     }
     // A run whose sources all end (a replayed capture, an audit events file) ends with them.
     const results = await Promise.allSettled(tasks);
