@@ -3,7 +3,6 @@
  * allocate a result; the engine calls them lazily, only for fields a rule asks for.
  */
 import { DYNAMIC_PARAM_TABLES } from '../schema/generated/dynamic-params';
-import { EVENT_TABLE } from '../schema/generated/event-table';
 import { PT } from '../schema/generated/param-types';
 import type { EventView } from './event-view';
 
@@ -290,7 +289,7 @@ num(NUM_U64, 8, PT.UINT64, PT.RELTIME, PT.ABSTIME);
  * the schema's count (from newer producers) come back as raw bytes.
  */
 export function decodeParam(view: EventView, i: number): ParamValue {
-  const p = EVENT_TABLE[view.type]?.params[i];
+  const p = view.schemaParam(i);
   const len = view.paramLength(i);
   if (p === undefined) return len === 0 ? null : view.paramBytes(i);
   const pt = p[1];
