@@ -43,3 +43,15 @@ export function unknownBehaviour(name: string, known: readonly string[]): Unknow
 export function behaviourFailed(behaviour: string, command: string, detail: string): BehaviourFailedError {
   return new BehaviourFailedError(`behaviour ${behaviour}: "${command}" failed: ${detail}`, { behaviour, command });
 }
+
+/** A chart template that uses something outside the supported subset, or is malformed. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+  readonly code = 'TEMPLATE' as const;
+  readonly position: { readonly file: string; readonly line: number; readonly column: number };
+
+  constructor(message: string, file: string, line: number, column: number) {
+    super(`${file}:${line}:${column}: ${message}`);
+    this.position = { file, line, column };
+  }
+}

@@ -14,3 +14,6 @@ export {
   GeneratorUsageError,
 } from './errors';
 export type { GeneratorErrorCode } from './errors';
+export { renderChart, renderTemplate } from './helm-lite';
+export type { RenderScope, RenderedChart } from './helm-lite';
+export { TemplateError } from './errors';
