@@ -2,6 +2,9 @@
  * The live spine: a child's openat of /etc/shadow reaches JavaScript as the enter event (the path
  * as passed, before the kernel acts) and the exit event (fd, path, flags, dev/ino).
  */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EVENT_TABLE } from '../../src';
 import { openCapture, type LiveCapture } from '../../src/live';
 import { collect, cstr, i64, isRoot, run, strings, u32 } from './helpers';
@@ -52,9 +55,21 @@ live('live openat', () => {
   });
 });
 
-const unprivileged = isRoot ? describe.skip : describe;
-unprivileged('live capture without privileges', () => {
+describe('live capture without privileges', () => {
   it('fails with NOT_PRIVILEGED and says what to do', async () => {
-    await expect(openCapture({ syscalls: ['openat'] })).rejects.toMatchObject({ name: 'DriverError', code: 'NOT_PRIVILEGED' });
+    if (!isRoot) {
+      await expect(openCapture({ syscalls: ['openat'] })).rejects.toMatchObject({ name: 'DriverError', code: 'NOT_PRIVILEGED' });
+      return;
+    }
+    // As root, try it as `nobody` in a child process running the built package.
+    const dist = path.join(__dirname, '..', '..', 'dist', 'index.js');
+    if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: build the package first`);
+    const script = `require(${JSON.stringify(dist)}).openCapture({ syscalls: ['openat'] }).then(
+      () => console.log(JSON.stringify({ opened: true })),
+      (e) => console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })))`;
+    const out = execFileSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    const result = JSON.parse(out) as { name: string; code: string; message: string };
+    expect(result).toMatchObject({ name: 'DriverError', code: 'NOT_PRIVILEGED' });
+    expect(result.message).toMatch(/needs root, or CAP_BPF/);
   });
 });
