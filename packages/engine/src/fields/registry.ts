@@ -149,7 +149,8 @@ export class SyscallFieldRegistry implements FieldRegistry<SyscallEvent> {
       list: info.flags.list && ref.index === undefined,
       arg: argRule(info),
       description: info.description,
-      extract: (e) => extract(e),
+      // The extractor already has its argument bound; the compiler's second argument is ignored.
+      extract,
     };
     const custom = this.customCheck(ref);
     if (custom !== undefined) def.customCheck = custom;
