@@ -9,7 +9,7 @@ import { CaptureFormatError, type CaptureErrorCode } from '../errors';
 import { EF } from '../schema/generated/event-flags';
 import { EVENT_TABLE, EVENT_TYPE_COUNT } from '../schema/generated/event-table';
 import { BLOCK, BLOCK_HEADER_SIZE, BLOCK_OVERHEAD, EVENT_V1_HEADER_SIZE, SHB_MAGIC, blockKind, blockName } from './blocks';
-import { Converter, ConversionError, DROP, PASS, passesUnchanged, type WorkEvent } from './converter';
+import { Converter, ConversionError, DROP, PASS, passesUnchanged, type ConvertResult, type WorkEvent } from './converter';
 import { BodyError, BodyReader, parseFdList, parseInterfaceList, parseMachineInfo, parseProcessList, parseUserList } from './metadata';
 import { emptyState, type InitialState } from './state';
 
@@ -323,7 +323,7 @@ export class ScapParser {
         this.emitStored(version, cpu, flags, ev, len, type, nparams);
         return;
       }
-      result = this.converter.convert(this.tidAt(ev), type, nparams, () => this.paramsOf(version, ev, nparams, lenSize));
+      result = this.convertEvent(version, ev, type, nparams, lenSize);
     } catch (e) {
       if (e instanceof ConversionError) this.fail('SCAP_CONVERSION', e.message, ev);
       throw e;
@@ -338,6 +338,14 @@ export class ScapParser {
     }
     this.stats.converted++;
     this.emitConverted(cpu, flags, ev, result);
+  }
+
+  /**
+   * The converter call, kept out of `event()`: its closure over the event's position would make V8
+   * allocate a context for every event, converted or not.
+   */
+  private convertEvent(version: number, ev: number, type: number, nparams: number, lenSize: number): ConvertResult {
+    return this.converter.convert(this.tidAt(ev), type, nparams, () => this.paramsOf(version, ev, nparams, lenSize));
   }
 
   private tidAt(ev: number): number {
