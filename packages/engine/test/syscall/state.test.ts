@@ -164,3 +164,33 @@ describe('syscall source event types', () => {
     expect(s.eventTypes.codesForName('no_such_call')).toEqual([]);
   });
 });
+
+describe('state bounds and hostile input', () => {
+  it('bounds each process fd table', () => {
+    const s = new SyscallState({ limits: { ...DEFAULT_LIMITS, maxFdsPerProcess: 2 } });
+    run(s, [3, 4, 5].map((fd) => ({ name: 'openat', tid: 10, params: { fd, dirfd: -100, name: `/tmp/f${fd}`, flags: 1 } })));
+    const t = s.threads.get(10)!;
+    expect(t.fds.size).toBe(2);
+    expect(t.fds.get(5)).toBeUndefined();
+  });
+
+  it('survives a parent cycle in the input', () => {
+    const src = new SyscallSource();
+    src.seed({
+      threads: [
+        { tid: 20, pid: 20, ptid: 21, comm: 'a', exe: 'a', args: [], cwd: '/', uid: 0, gid: 0 },
+        { tid: 21, pid: 21, ptid: 20, comm: 'b', exe: 'b', args: [], cwd: '/', uid: 0, gid: 0 },
+      ],
+    });
+    const aname = src.fields.resolve('proc.aname', '5')!;
+    const loginshell = src.fields.resolve('proc.loginshellid', undefined)!;
+    const values: unknown[] = [];
+    src.forEach(batchOf([{ name: 'chdir', tid: 20, params: { res: 0, path: '/' } }]), (e) => {
+      if ('error' in aname || 'error' in loginshell) throw new Error('unresolved');
+      values.push(aname.extract(e, '5'), loginshell.extract(e, undefined));
+    });
+    // proc.aname[5] walks a→b→a→… without looping forever; no shell among the ancestors
+    expect(values).toEqual(['b', 0]);
+    expect(src.state.threads.size).toBe(2);
+  });
+});
