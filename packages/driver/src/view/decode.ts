@@ -155,38 +155,44 @@ export function decodeFdlist(b: Uint8Array): FdListEntry[] {
   return out;
 }
 
+/**
+ * A DataView over `b`, made only by the numeric cases (strings and buffers should not pay for one).
+ * A function rather than a closure inside decodeValue, which would be allocated on every call.
+ */
+function dvOf(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /** Decode a value of type `pt` from bytes (shared by plain and PT_DYN parameters). */
 export function decodeValue(pt: number, b: Uint8Array, info: string | null = null): ParamValue {
   const n = b.length;
-  // Only numeric cases need a DataView; strings and buffers should not pay for one.
-  const dv = (): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
   switch (pt) {
     case PT.INT8:
-      return n >= 1 ? dv().getInt8(0) : null;
+      return n >= 1 ? dvOf(b).getInt8(0) : null;
     case PT.INT16:
-      return n >= 2 ? dv().getInt16(0, true) : null;
+      return n >= 2 ? dvOf(b).getInt16(0, true) : null;
     case PT.INT32:
     case PT.FD32:
     case PT.PID32:
-      return n >= 4 ? dv().getInt32(0, true) : null;
+      return n >= 4 ? dvOf(b).getInt32(0, true) : null;
     case PT.INT64:
     case PT.ERRNO:
     case PT.FD:
     case PT.PID:
-      return n >= 8 ? Number(dv().getBigInt64(0, true)) : null;
+      return n >= 8 ? Number(dvOf(b).getBigInt64(0, true)) : null;
     case PT.UINT8:
     case PT.SIGTYPE:
     case PT.FLAGS8:
     case PT.ENUMFLAGS8:
     case PT.L4PROTO:
     case PT.SOCKFAMILY:
-      return n >= 1 ? dv().getUint8(0) : null;
+      return n >= 1 ? dvOf(b).getUint8(0) : null;
     case PT.UINT16:
     case PT.FLAGS16:
     case PT.ENUMFLAGS16:
     case PT.PORT:
     case PT.SYSCALLID:
-      return n >= 2 ? dv().getUint16(0, true) : null;
+      return n >= 2 ? dvOf(b).getUint16(0, true) : null;
     case PT.UINT32:
     case PT.FLAGS32:
     case PT.ENUMFLAGS32:
@@ -194,15 +200,15 @@ export function decodeValue(pt: number, b: Uint8Array, info: string | null = nul
     case PT.UID:
     case PT.GID:
     case PT.SIGSET:
-      return n >= 4 ? dv().getUint32(0, true) : null;
+      return n >= 4 ? dvOf(b).getUint32(0, true) : null;
     case PT.BOOL:
-      return n >= 4 ? dv().getUint32(0, true) !== 0 : null;
+      return n >= 4 ? dvOf(b).getUint32(0, true) !== 0 : null;
     case PT.UINT64:
     case PT.RELTIME:
     case PT.ABSTIME:
-      return n >= 8 ? dv().getBigUint64(0, true) : null;
+      return n >= 8 ? dvOf(b).getBigUint64(0, true) : null;
     case PT.DOUBLE:
-      return n >= 8 ? dv().getFloat64(0, true) : null;
+      return n >= 8 ? dvOf(b).getFloat64(0, true) : null;
     case PT.CHARBUF:
     case PT.FSPATH:
     case PT.FSRELPATH:
@@ -231,10 +237,10 @@ export function decodeValue(pt: number, b: Uint8Array, info: string | null = nul
     case PT.IPADDR:
       return n === 4 ? ipv4ToString(b, 0) : n === 16 ? ipv6ToString(b, 0) : null;
     case PT.IPV4NET:
-      return n >= 8 ? { addr: ipv4ToString(b, 0), prefix: popcount32(dv().getUint32(4, false)) } : null;
+      return n >= 8 ? { addr: ipv4ToString(b, 0), prefix: popcount32(dvOf(b).getUint32(4, false)) } : null;
     case PT.IPV6NET:
     case PT.IPNET:
-      if (n === 8) return { addr: ipv4ToString(b, 0), prefix: popcount32(dv().getUint32(4, false)) };
+      if (n === 8) return { addr: ipv4ToString(b, 0), prefix: popcount32(dvOf(b).getUint32(4, false)) };
       if (n === 32) return { addr: ipv6ToString(b, 0), prefix: popcountBytes(b.subarray(16)) };
       if (n === 17) return { addr: ipv6ToString(b, 0), prefix: b[16]! };
       return null;
