@@ -135,10 +135,10 @@ static long extract__cgroup_step(__u64 index, void *ctx)
 	return 0;
 }
 
-/* The cgroup v2 path of a task, from its kernfs node up to the hierarchy root. */
-static __always_inline long extract__cgroup_path_into_tmp(struct auxiliary_map *aux, struct task_struct *task)
+/* The path of a cgroup's kernfs node up to its hierarchy root, assembled in aux->tmp. */
+static __always_inline long extract__cgroup_path_into_tmp(struct auxiliary_map *aux, struct kernfs_node *kn)
 {
-	struct cgroup_walk w = {.aux = aux, .kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn)};
+	struct cgroup_walk w = {.aux = aux, .kn = kn};
 	aux->tmp[PATH_TMP_END] = 0;
 	aux->path_pos = PATH_TMP_END;
 	bpf_loop(MAX_PATH_COMPONENTS, extract__cgroup_step, &w, 0);
@@ -150,32 +150,47 @@ static __always_inline long extract__cgroup_path_into_tmp(struct auxiliary_map *
 	return pos;
 }
 
+#define MAX_CGROUPS_PARAM 8192
+#define MAX_CGROUP_PATH 1024
+
 /*
- * The `cgroups` parameter: "subsys=path" strings back to back. On the unified hierarchy every
- * controller shares the task's one cgroup, so the same path is reported under the controller names
- * that container-id extraction looks at.
+ * The `cgroups` parameter: "subsystem=path" strings back to back, one per controller the task's
+ * css_set has, each path taken from that controller's own hierarchy. On cgroup v1 (and hybrid)
+ * hosts containers live in the v1 hierarchies; on v2 every controller resolves to the one
+ * unified cgroup.
  */
 static __always_inline void extract__store_cgroups(struct auxiliary_map *aux, struct task_struct *task)
 {
-	static const char names[4][8] = {"cpuset=", "cpu=", "memory=", "pids="};
-	static const __u32 name_lens[4] = {7, 4, 7, 5};
-	long start = extract__cgroup_path_into_tmp(aux, task);
-	__u32 path_len = (__u32)(PATH_TMP_END + 1 - start); /* includes the NUL */
-	if (path_len > 1024) {
-		auxmap__store_empty(aux);
-		return;
+	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	__u64 start = aux->payload_pos;
+	aux->cgroups_len = 0;
+	for (int i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(cset, subsys[i]);
+		if (!css)
+			continue;
+		__u64 at = aux->cgroups_len & (MAX_CGROUPS_PARAM - 1);
+		/* v1 hierarchies show the legacy name (blkio, not io), as /proc/<pid>/cgroup does. */
+		struct cgroup *cgrp = BPF_CORE_READ(css, cgroup);
+		bool v1 = BPF_CORE_READ(cgrp, root, hierarchy_id) != 0;
+		const char *name = v1 ? BPF_CORE_READ(css, ss, legacy_name) : BPF_CORE_READ(css, ss, name);
+		long n = bpf_probe_read_kernel_str(&aux->data[SAFE_PAYLOAD(start + at)], 32, name);
+		if (n <= 1)
+			continue;
+		at += n - 1;
+		aux->data[SAFE_PAYLOAD(start + at)] = '=';
+		at += 1;
+		long pos = extract__cgroup_path_into_tmp(aux, BPF_CORE_READ(cgrp, kn));
+		__u32 len = (__u32)(PATH_TMP_END + 1 - pos); /* includes the NUL */
+		if (len >= MAX_CGROUP_PATH)
+			break;
+		bpf_probe_read_kernel(&aux->data[SAFE_PAYLOAD(start + at)], len & (MAX_CGROUP_PATH - 1),
+				      &aux->tmp[SAFE_TMP(pos) & (AUXMAP_TMP_SIZE / 2 - 1)]);
+		at += len;
+		aux->cgroups_len = at;
+		if (at > MAX_CGROUPS_PARAM - MAX_CGROUP_PATH - 64)
+			break;
 	}
-	__u64 at = aux->payload_pos;
-	__u32 total = 0;
-	for (int i = 0; i < 4; i++) {
-		__u32 nl = name_lens[i] & 7;
-		bpf_probe_read_kernel(&aux->data[SAFE_PAYLOAD(at + total)], nl, names[i]);
-		total += nl;
-		bpf_probe_read_kernel(&aux->data[SAFE_PAYLOAD(at + total)], path_len & 1023,
-				      &aux->tmp[SAFE_TMP(start) & (AUXMAP_TMP_SIZE / 2 - 1)]);
-		total += path_len;
-	}
-	auxmap__push_length(aux, (__u16)total);
+	auxmap__push_length(aux, (__u16)(aux->cgroups_len & (MAX_CGROUPS_PARAM - 1)));
 }
 
 /* The open file behind `fd` in the current task, or NULL. */

@@ -87,6 +87,8 @@ struct auxiliary_map {
 	 * treats it as a bounded unknown and checks a path-walk step once instead of once per depth.
 	 */
 	__u64 path_pos;
+	/* Bytes written so far into the cgroups parameter (same reason: an imprecise bound). */
+	__u64 cgroups_len;
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -44,16 +44,22 @@ function kb(v: string | undefined): number {
   return Number(/(\d+)/.exec(v ?? '')?.[1] ?? 0);
 }
 
-/** Cgroup entries in the form the driver emits ("controller=path"); v2 maps to the same names. */
+/**
+ * Cgroup entries in the form the driver emits ("controller=path"): v1 hierarchies by their
+ * controllers; the unified hierarchy, on pure v2 hosts only, under each enabled controller.
+ */
 function cgroups(pid: number): string[] {
-  const out: string[] = [];
+  const v1: string[] = [];
+  let unified: string | undefined;
   for (const line of (read(`/proc/${pid}/cgroup`) ?? '').split('\n')) {
     const m = /^(\d+):([^:]*):(.*)$/.exec(line);
     if (!m) continue;
-    if (m[2] === '') for (const c of ['cpuset', 'cpu', 'memory', 'pids']) out.push(`${c}=${m[3]}`);
-    else for (const c of m[2]!.split(',')) out.push(`${c.replace(/^name=/, '')}=${m[3]}`);
+    if (m[2] === '') unified = m[3];
+    else for (const c of m[2]!.split(',')) if (!c.startsWith('name=')) v1.push(`${c}=${m[3]}`);
   }
-  return out;
+  if (v1.length > 0 || unified === undefined) return v1;
+  const controllers = (read('/sys/fs/cgroup/cgroup.controllers') ?? 'cpuset cpu io memory pids').trim().split(/\s+/);
+  return controllers.map((c) => `${c}=${unified}`);
 }
 
 function thread(pid: number, tid: number): ThreadInfo | undefined {
