@@ -60,8 +60,19 @@ export async function main(argv: readonly string[], io: CliIo, env: NodeJS.Proce
     }
     const withContainers = !o.hostOnly && o.dockerHost !== undefined && o.image !== undefined;
     const chosen = o.names.length > 0 ? selectBehaviours(o.names) : BEHAVIOURS.filter((b) => b.place === 'host' || withContainers);
-    const outcomes = await runBehaviours(chosen, { dockerHost: o.dockerHost, image: o.image, pauseMs: o.pauseMs });
-    for (const r of outcomes) io.stdout(`${r.ok ? 'ok  ' : 'FAIL'} ${r.behaviour} -> ${r.rule}${r.error ? `: ${r.error.message}` : ''}\n`);
+    const containers = new Map<string, { id: string; name: string }>();
+    const outcomes = await runBehaviours(chosen, {
+      dockerHost: o.dockerHost,
+      image: o.image,
+      pauseMs: o.pauseMs,
+      onContainer: (c) => containers.set(c.behaviour, { id: c.id, name: c.name }),
+    });
+    for (const r of outcomes) {
+      // The container id lets a caller find the alerts of a container behaviour.
+      const c = containers.get(r.behaviour);
+      const where = c ? ` [container ${c.id} ${c.name}]` : '';
+      io.stdout(`${r.ok ? 'ok  ' : 'FAIL'} ${r.behaviour} -> ${r.rule}${where}${r.error ? `: ${r.error.message}` : ''}\n`);
+    }
     return outcomes.every((r) => r.ok) ? 0 : 1;
   } catch (e) {
     if (e instanceof GeneratorError) {
