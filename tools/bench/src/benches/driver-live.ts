@@ -237,7 +237,7 @@ async function probeCost(bin: string): Promise<BenchRow[]> {
           const b = before.find((x) => x.name === p.name);
           return { name: p.name, runTimeNs: p.runTimeNs - (b?.runTimeNs ?? 0), runCnt: p.runCnt - (b?.runCnt ?? 0) };
         })
-        .filter((p) => ['sys_exit_dispat', 'sys_enter_dispa', 'simple_x'].includes(p.name) && p.runCnt > 0);
+        .filter((p) => ['sys_exit_dispat', 'sys_enter_dispa', 'simple_x'].some((n) => p.name.startsWith(n)) && p.runCnt > 0);
     } finally {
       capture.close();
       setBpfStats(false);
