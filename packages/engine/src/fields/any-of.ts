@@ -30,7 +30,12 @@ export function anyOfCheck<E>(
       };
     }
     const values = check.values.map(escapeValue);
-    const isList = check.values.length !== 1 || check.operator === 'in' || check.operator === 'intersects' || check.operator === 'pmatch';
+    const isList =
+      check.modifier !== undefined ||
+      check.values.length !== 1 ||
+      check.operator === 'in' ||
+      check.operator === 'intersects' ||
+      check.operator === 'pmatch';
     const rhs = isList ? `(${values.join(', ')})` : values[0]!;
     const op = check.modifier !== undefined ? `${check.operator} ${check.modifier}` : check.operator;
     const test = compileCondition(`${CANDIDATE} ${op} ${rhs}`, registry).predicate;

@@ -139,12 +139,13 @@ describe('syscall field extraction', () => {
       d: cond('fd.ip = 10.0.0.2 and fd.net = 10.0.0.0/8 and fd.port = 40000'),
       e: cond('fd.cnet = 192.168.0.0/16'),
       f: cond('evt.rawarg.res > 4 and evt.rawres = 5 and evt.buffer contains hell'),
+      g: cond('fd.ip == anyof (10.0.0.9, 10.0.0.2) and fd.net == anyof (10.0.0.0/8)'),
     };
     const results: Record<string, boolean> = {};
     s.forEach(batchOf([{ name: 'write', tid: 100, params: { res: 5, data: 'hello', fd: 3, size: 5 } }]), (e) => {
       for (const [k, p] of Object.entries(checks)) results[k] = p(e);
     });
-    expect(results).toEqual({ a: true, b: true, c: false, d: true, e: false, f: true });
+    expect(results).toEqual({ a: true, b: true, c: false, d: true, e: false, f: true, g: true });
   });
 
   it('reports argument problems as errors and unknown fields as unknown', () => {
