@@ -60,6 +60,7 @@ export { AuditConfigError, AuditInputError } from './errors';
 export {
   K8S_AUDIT_DEFAULTS,
   K8S_AUDIT_FIELDS,
+  K8S_AUDIT_FIELD_CLASSES,
   K8S_AUDIT_SOURCE,
   PLUGIN_EVENT_CODE,
   auditEvent,

@@ -3,9 +3,10 @@
  * `--list-events` (the syscall event table), both printed from the registries the detector uses.
  */
 import { EC, EF, EVENT_TABLE, paramTypeName } from '@falco-ts/driver';
-import { FIELD_CLASSES, SYSCALL_FIELDS, type SyscallFieldInfo } from '@falco-ts/engine';
+import { FIELD_CLASSES, K8S_AUDIT_FIELDS, K8S_AUDIT_FIELD_CLASSES, K8S_AUDIT_SOURCE, SYSCALL_FIELDS, type SyscallFieldInfo } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { usageErrors } from '../errors';
+import { loadedPlugins } from './plugins';
 
 interface FieldRow {
   name: string;
@@ -25,9 +26,14 @@ function syscallRows(): FieldRow[] {
   }));
 }
 
-const SOURCES: Record<string, () => FieldRow[]> = { syscall: syscallRows };
+function k8sAuditRows(): FieldRow[] {
+  return K8S_AUDIT_FIELDS.map((f) => ({ name: f.name, type: f.type.toUpperCase(), description: f.description, className: f.className, flags: [] }));
+}
 
 export function printFields(ctx: AppContext): number {
+  // Plugin sources are listed when their (built-in) plugin is loaded, as in Falco.
+  const SOURCES: Record<string, () => FieldRow[]> = { syscall: syscallRows };
+  if (loadedPlugins(ctx).some((p) => p.eventSource === K8S_AUDIT_SOURCE)) SOURCES[K8S_AUDIT_SOURCE] = k8sAuditRows;
   const wanted = ctx.cli.listFields === true ? Object.keys(SOURCES) : [ctx.cli.listFields as string];
   for (const s of wanted) {
     if (!SOURCES[s]) throw usageErrors.bad(`Unknown event source ${s} (available: ${Object.keys(SOURCES).join(', ')})`);
@@ -45,7 +51,7 @@ export function printFields(ctx: AppContext): number {
       for (const r of rows) lines.push(r.name);
       continue;
     }
-    for (const cls of FIELD_CLASSES) {
+    for (const cls of [...FIELD_CLASSES, ...K8S_AUDIT_FIELD_CLASSES]) {
       const members = rows.filter((r) => r.className === cls.name);
       if (members.length === 0) continue;
       if (format === 'markdown') {

@@ -340,11 +340,27 @@ function definition(s: Spec): FieldDefinition<AuditEvent> {
 
 const FIELD_SPECS: readonly Spec[] = [...SPECS, ...otherContainerSpecs('initContainers'), ...otherContainerSpecs('ephemeralContainers'), ...JSON_SPECS];
 
-/** Name and description of every field of the source, in `--list` order. */
-export const K8S_AUDIT_FIELDS: readonly { readonly name: string; readonly description: string; readonly list: boolean }[] = FIELD_SPECS.map((s) => ({
+/** The field classes of the source, as `--list` groups them: the k8saudit and json plugins' fields. */
+export const K8S_AUDIT_FIELD_CLASSES: readonly { readonly name: string; readonly title: string; readonly description: string }[] = [
+  { name: 'k8saudit', title: 'Kubernetes Audit Events', description: 'Fields of Kubernetes audit events (the k8saudit plugin, built in).' },
+  { name: 'json', title: 'JSON values', description: 'Values of the audit event JSON by pointer (the json plugin, built in).' },
+];
+
+/** Name, type, class and description of every field of the source, in `--list` order. */
+export const K8S_AUDIT_FIELDS: readonly {
+  readonly name: string;
+  readonly type: 'string' | 'uint64';
+  readonly className: 'k8saudit' | 'json';
+  readonly description: string;
+  readonly list: boolean;
+  readonly arg: 'none' | 'index' | 'key';
+}[] = FIELD_SPECS.map((s) => ({
   name: s.name,
+  type: s.type === 'uint64' ? 'uint64' : 'string',
+  className: s.name.startsWith('ka.') ? 'k8saudit' : 'json',
   description: s.description,
   list: s.list ?? false,
+  arg: s.arg ?? 'none',
 }));
 
 /** The `ka.*`, `json.*` and `jevt.*` fields on filter-lang's registry interface. */
