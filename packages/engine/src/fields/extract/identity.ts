@@ -154,9 +154,11 @@ export const CONTAINER_EXTRACTORS: Record<string, ExtractorFactory> = {
   'container.host_ipc': () => container((c) => c.hostIpc),
   'container.label': (ref) => container((c) => c.labels?.[ref.key!]),
   'container.labels': () => container((c) => labelsText(c.labels)),
-  'proc.is_container_healthcheck': () => missing,
-  'proc.is_container_liveness_probe': () => missing,
-  'proc.is_container_readiness_probe': () => missing,
+  // Health checks and probes are told apart only by the runtime's metadata; without a provider
+  // that reports them (the container plugin dropped them too), a process is not one.
+  'proc.is_container_healthcheck': () => (e) => (known(e) === undefined ? undefined : false),
+  'proc.is_container_liveness_probe': () => (e) => (known(e) === undefined ? undefined : false),
+  'proc.is_container_readiness_probe': () => (e) => (known(e) === undefined ? undefined : false),
   'k8s.pod.name': () => container((c) => c.k8s?.podName),
   'k8s.ns.name': () => container((c) => c.k8s?.namespace),
   'k8s.pod.id': () => container((c) => c.k8s?.podUid),
