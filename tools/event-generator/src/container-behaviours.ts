@@ -8,6 +8,9 @@ import { mustExec } from './exec';
 
 let sequence = 0;
 
+// Commands inside the container are named by absolute path: busybox's shell runs a bare applet name
+// by re-executing /proc/self/exe, so the kernel would name the process "exe" instead of "cat".
+
 /**
  * Runs a container to completion and reports its id. The command is wrapped so the container's
  * first process is a shell whose children do the work: the entrypoint itself is the runtime's
@@ -38,7 +41,7 @@ export const CONTAINER_BEHAVIOURS: readonly Behaviour[] = [
     place: 'container',
     description: 'a shell started by the container entrypoint runs a command',
     expect: { 'proc.name': 'sh' },
-    perform: (ctx) => runContainer(ctx, 'container-shell', [], "sh -c 'ls / >/dev/null; exit 0'"),
+    perform: (ctx) => runContainer(ctx, 'container-shell', [], "/bin/sh -c '/bin/ls / >/dev/null; exit 0'"),
   },
   {
     name: 'container-read-sensitive-file',
@@ -47,7 +50,7 @@ export const CONTAINER_BEHAVIOURS: readonly Behaviour[] = [
     description: "cat reads the container's own /etc/shadow (made for the purpose)",
     expect: { 'proc.name': 'cat', 'fd.name': '/etc/shadow' },
     perform: (ctx) =>
-      runContainer(ctx, 'container-read-sensitive-file', [], 'busybox mkdir -p /etc && echo x > /etc/shadow && cat /etc/shadow >/dev/null'),
+      runContainer(ctx, 'container-read-sensitive-file', [], '/bin/busybox mkdir -p /etc && echo x > /etc/shadow && /bin/cat /etc/shadow >/dev/null'),
   },
   {
     name: 'privileged-container',

@@ -39,6 +39,12 @@ const CASES: readonly Case[] = [
     benign: () => spawn('sh').events,
   },
   {
+    rule: 'Terminal shell in container',
+    label: 'Terminal shell in container, busybox applet re-exec',
+    match: () => { const outer = spawn('nginx', { inContainer: true, vpid: 1 }); return [...outer.events, ...spawn('exe', { inContainer: true, ptid: outer.tid, exepath: '/bin/busybox', argv0: 'sh' }).events]; },
+    benign: () => { const outer = spawn('nginx', { inContainer: true, vpid: 1 }); return [...outer.events, ...spawn('exe', { inContainer: true, ptid: outer.tid, exepath: '/bin/busybox', argv0: 'cat' }).events]; },
+  },
+  {
     rule: 'Launch privileged container',
     container: { privileged: true },
     match: () => spawn('nginx', { inContainer: true, vpid: 1 }).events,

@@ -120,16 +120,13 @@ privileged('live detection of the generated behaviours [privileged][slow]', () =
     expect(hits[0]!.output_fields['user.name']).not.toBe('nobody');
   });
 
-  // Known gap, outside this package: live, the execve events of processes inside a container do not
-  // reach the process table (their proc.name stays runc's "exe"), so exec-based container rules
-  // cannot fire. These turn red once that is fixed: then make them plain tests.
-  it.failing('KNOWN GAP: a shell started inside a container raises Terminal shell in container', () => {
+  it('a shell started inside a container raises Terminal shell in container', () => {
     const hits = inContainer('container-shell', 'Terminal shell in container');
     expect(hits.length).toBeGreaterThan(0);
     expect(hits[0]!.output_fields['proc.name']).toBe('sh');
   });
 
-  it.failing('KNOWN GAP: the process of a container read of /etc/shadow is named (cat)', () => {
+  it('names the process of a container read of /etc/shadow', () => {
     const [a] = inContainer('container-read-sensitive-file', 'Read sensitive file untrusted');
     expect(a!.output_fields['proc.name']).toBe('cat');
   });

@@ -33,6 +33,8 @@ export interface SpawnOptions {
   readonly ptid?: number;
   readonly args?: readonly string[];
   readonly exepath?: string;
+  /** argv[0] as the execve event reports it (`exe`, read by proc.exe); default: the exe path. */
+  readonly argv0?: string;
   readonly inContainer?: boolean;
   /** Pid inside the container's pid namespace (1 for its first process). */
   readonly vpid?: number;
@@ -53,7 +55,7 @@ export function spawn(comm: string, o: SpawnOptions = {}): Proc {
       { name: 'clone', tid, params: { ...common, res: 0, exe: 'parent', args: [], comm: 'parent', flags: 0, vtid: o.vpid ?? tid, vpid: o.vpid ?? tid } },
       {
         name: 'execve', tid,
-        params: { ...common, res: 0, exe: exepath, args: o.args ?? [], comm, filename: exepath, flags: o.flags ?? 0, vpgid: tid, loginuid: 0, tty: 0 },
+        params: { ...common, res: 0, exe: o.argv0 ?? exepath, args: o.args ?? [], comm, filename: exepath, flags: o.flags ?? 0, vpgid: tid, loginuid: 0, tty: 0 },
       },
     ],
   };
