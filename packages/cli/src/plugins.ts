@@ -30,10 +30,20 @@ export const BUILTIN_PLUGINS: readonly BuiltinPlugin[] = [
     name: 'k8saudit',
     description: 'Kubernetes audit events (the k8s_audit source and ka.* fields), built into this detector',
     contact: 'built into @falco-ts/cli',
-    version: '0.16.0',
+    // 0.18.0: the field set includes the init and ephemeral container fields.
+    version: '0.18.0',
     capabilities: ['Event Sourcing', 'Field Extraction'],
     eventSource: 'k8s_audit',
-    initConfigSchema: { type: 'object', properties: { maxEventSize: { type: 'integer' }, webhookMaxBatchSize: { type: 'integer' } } },
+    initConfigSchema: {
+      type: 'object',
+      properties: {
+        maxEventSize: { type: 'integer' },
+        webhookMaxBatchSize: { type: 'integer' },
+        sslCertificate: { type: 'string' },
+        webhookBearerToken: { type: 'string' },
+        webhookBearerTokenFile: { type: 'string' },
+      },
+    },
   },
   {
     name: 'json',
