@@ -11,6 +11,7 @@ import {
   type EventBatch,
   type InitialState as CaptureInitialState,
 } from '@falco-ts/driver';
+import { existsSync } from 'node:fs';
 import { initialStateFromCapture } from './capture-state';
 import { SyscallEvent } from '../fields/event';
 import { syscallFieldRegistry, type SyscallFieldRegistry } from '../fields/registry';
@@ -59,10 +60,17 @@ export class SyscallSource implements EventSource<SyscallEvent> {
     seedState(this.state, initialStateFromCapture(capture));
   }
 
-  /** Seeds the tables from /proc and the host's user files (live capture start). */
+  /**
+   * Seeds the tables from /proc and the host's user files (live capture start), and switches the
+   * state to live behaviour: containers' users are read from their own /etc, and idle threads are
+   * purged only once they no longer exist in /proc.
+   */
   seedFromProc(options: ProcScanOptions = {}): void {
+    const procRoot = options.procRoot ?? '/proc';
     const init = scanProc(options);
     this.state.users.loadFromRoot('', options.hostRoot ?? '/');
+    this.state.readContainerUsers = true;
+    this.state.threadStillAlive ??= (tid) => existsSync(`${procRoot}/${tid}`);
     seedState(this.state, init);
   }
 

@@ -57,10 +57,14 @@ export class SyscallState {
   eventNum = 0;
   private pendingFdRemoval: { t: ThreadInfo; fd: number; info: FdInfo } | undefined;
   private pendingExit: { tid: number; reaper: number } | undefined;
-  private readonly options: SyscallStateOptions;
+  /** Read a new container's users from its /etc through /proc/PID/root (live capture). */
+  readContainerUsers: boolean;
+  /** Keeps idle threads that still exist from being purged (live capture). */
+  threadStillAlive: ((tid: number) => boolean) | undefined;
 
   constructor(options: SyscallStateOptions = {}) {
-    this.options = options;
+    this.readContainerUsers = options.readContainerUsers ?? false;
+    this.threadStillAlive = options.threadStillAlive;
     this.threads = new ThreadTable(options.limits ?? DEFAULT_LIMITS);
     this.metadata = options.metadata ?? NO_CONTAINER_METADATA;
   }
@@ -70,7 +74,7 @@ export class SyscallState {
     this.eventNum++;
     this.flushDeferred();
     const now = v.tsHigh * 4294967296 + v.tsLow;
-    this.threads.maybePurge(now, this.options.threadStillAlive);
+    this.threads.maybePurge(now, this.threadStillAlive);
     const type = v.type;
     const info = EVENT_TABLE[type];
     let t = this.threads.get(v.tid);
@@ -146,7 +150,7 @@ export class SyscallState {
     if (c !== undefined && !this.containers.has(c.id)) {
       this.containers.set(c.id, c);
       this.metadata.onContainerSeen?.({ id: c.id, fullId: c.fullId, runtime: c.runtime, pid: t.pid });
-      if (this.options.readContainerUsers === true && !this.users.hasContainer(c.id)) {
+      if (this.readContainerUsers && !this.users.hasContainer(c.id)) {
         this.users.loadFromRoot(c.id, `/proc/${t.pid}/root`);
       }
     }

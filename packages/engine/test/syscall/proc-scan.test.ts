@@ -63,5 +63,9 @@ describe('/proc scan', () => {
     expect(me.fds.get(fd)?.name).toBe(join(dir, 'held-open.txt'));
     // the host's users were read too
     expect(source.state.users.user('', 0)?.name).toBe('root');
+    // and the state now behaves as live: containers' users are read, idle threads kept while they exist
+    expect(source.state.readContainerUsers).toBe(true);
+    expect(source.state.threadStillAlive?.(process.pid)).toBe(true);
+    expect(source.state.threadStillAlive?.(2 ** 30)).toBe(false);
   });
 });
