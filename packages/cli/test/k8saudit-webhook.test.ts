@@ -57,6 +57,8 @@ async function startDetector(dir: string, plugin: string): Promise<Detector> {
       webhookUrl ??= /webhook listening on (\S+)/.exec(stderr)?.[1];
       const p = /listening on port (\d+)/.exec(stderr)?.[1];
       if (p) webPort = Number(p);
+      // Without an address in open_params the web server's own endpoint takes the events.
+      if (webPort !== undefined && /read from the web server endpoint/.test(stderr)) webhookUrl ??= `http://127.0.0.1:${webPort}/k8s-audit`;
       if (webhookUrl && webPort !== undefined) resolve({ webhookUrl, webPort });
     });
     proc.on('exit', (code) => reject(new Error(`falco exited (${code}) before listening:\n${stderr}`)));
@@ -155,6 +157,20 @@ describe('k8s_audit webhook through the falco command', () => {
       expect((await post(d.webhookUrl, events('create_nginx_pod_sensitive_mount.json'))).status).toBe(200);
       for (let i = 0; i < 50 && d.alerts().length < 1; i++) await new Promise((res) => setTimeout(res, 100));
       expect(d.alerts().map((a) => a.rule)).toContain('Create Sensitive Mount Pod');
+    } finally {
+      expect(await d.stop()).toBe(0);
+    }
+  }, 60000);
+
+  it('takes events on the web server endpoint when open_params names no address', async () => {
+    const d = await startDetector(dir, ['  - name: k8saudit', '    library_path: libk8saudit.so', '    open_params: ""'].join('\n'));
+    try {
+      expect(d.webhookUrl).toBe(`http://127.0.0.1:${d.webPort}/k8s-audit`);
+      expect((await post(d.webhookUrl, '{"kind": 0}')).status).toBe(400);
+      expect((await post(d.webhookUrl, events('attach_cluster_admin_role.json'))).status).toBe(200);
+      for (let i = 0; i < 50 && d.alerts().length < 1; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(d.alerts().map((a) => a.rule)).toEqual(['Attach to cluster-admin Role']);
+      expect(await metrics(d.webPort)).toMatch(/falcosecurity_falco_k8saudit_webhook_requests_total\{result="not_audit_event"\} 1/);
     } finally {
       expect(await d.stop()).toBe(0);
     }
