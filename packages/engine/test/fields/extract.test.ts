@@ -156,3 +156,15 @@ describe('syscall field extraction', () => {
     expect(r.get('evt.rawarg.res')?.type).toBe('errno');
   });
 });
+
+describe('per-event memoisation', () => {
+  it('keeps two sources that share the registry apart when their event numbers coincide', () => {
+    // Both sources use the shared default registry; their first events are both evt.num 1.
+    const a = source();
+    const b = source();
+    const event: EventInput[] = [{ name: 'close', tid: 100, params: { res: 0, fd: 9 } }];
+    const other: EventInput[] = [{ name: 'close', tid: 50, params: { res: 0, fd: 9 } }];
+    expect(fieldsAfter(a, event, ['proc.cmdline'])['proc.cmdline']).toBe('bash');
+    expect(fieldsAfter(b, other, ['proc.cmdline'])['proc.cmdline']).toBe('sshd -D');
+  });
+});

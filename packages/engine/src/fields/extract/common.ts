@@ -11,15 +11,19 @@ export type ExtractorFactory = (ref: FieldReference) => Extract;
 
 /**
  * Memoises an extractor per event: fields that build strings or walk the process tree are computed
- * once per event however many rules read them. Keyed by the event number, so no reset is needed.
+ * once per event however many rules read them. Keyed by the event view and its event number, so no
+ * reset is needed, and two sources sharing one registry (each with its own reusable event view)
+ * never read each other's values.
  */
 export function perEvent(fn: Extract): Extract {
+  let atView: SyscallEvent | undefined;
   let at = -1;
   let value: FieldValue;
   return (e) => {
-    if (e.num !== at) {
+    if (e.num !== at || e !== atView) {
       value = fn(e);
       at = e.num;
+      atView = e;
     }
     return value;
   };
