@@ -14,5 +14,19 @@ export type {
   Semantics,
 } from 'ohm-js' with { 'resolution-mode': 'import' };
 
+/**
+ * Recipes are part of ohm's runtime API (its own bundled grammars are built from them) but absent
+ * from its declarations: a grammar serialises to a recipe, and a recipe rebuilds the grammar
+ * without parsing grammar source again.
+ */
+interface RecipeApi {
+  makeRecipe(recipe: unknown): Ohm.Grammar;
+}
+
+/** A compiled grammar's recipe: JSON text. */
+export function grammarRecipe(grammar: Ohm.Grammar): string {
+  return (grammar as Ohm.Grammar & { toRecipe(): string }).toRecipe();
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const ohm = require('ohm-js') as typeof Ohm;
+export const ohm = require('ohm-js') as typeof Ohm & RecipeApi;
