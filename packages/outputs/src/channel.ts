@@ -179,7 +179,11 @@ export class DeliveryChannel {
         if (!err.retryable) {
           this.consume(n);
           this.opts.observer.dropped(this.name, 'rejected', n);
-          this.opts.log(`${err.message}; alert dropped`);
+          // Log the first of a run of rejections only: an absent receiver rejects every alert.
+          if (!this.failing) {
+            this.failing = true;
+            this.opts.log(`${err.message}; alert dropped (further drops are counted, not logged)`);
+          }
           return;
         }
         if (this.opts.spool === undefined && attempt >= this.opts.maxRetries) {

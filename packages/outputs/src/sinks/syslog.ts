@@ -55,17 +55,40 @@ interface Transport {
   close(): void;
 }
 
+/**
+ * Errors meaning no syslog daemon listens at the path (no `/dev/log` on a CI machine or in a
+ * minimal container). Retrying these only delays exit until the drain deadline, so they fail fast.
+ */
+const NO_LISTENER = /ENOENT|ECONNREFUSED|ENOTSOCK|No such file|Connection refused|not a socket/i;
+
+/** How long a missing local socket is trusted to stay missing before sending is tried again. */
+export const SYSLOG_RECHECK_MS = 10_000;
+
 function unixTransport(path: string): Transport {
   let sock: DgramSocket | undefined;
+  // While `Date.now()` is below this, the socket is known to have no listener: reject at once.
+  let absentUntil = 0;
+  let absentReason = '';
   return {
     send(msg) {
+      if (absentUntil !== 0 && Date.now() < absentUntil) {
+        return Promise.reject(deliveryError('syslog', `no syslog daemon at ${path}: ${absentReason}`, 'ENOENT', false));
+      }
       sock ??= new DgramSocket();
       const s = sock;
       return new Promise((resolve, reject) => {
         s.sendTo(msg, 0, msg.length, path, (err) => {
-          if (err === undefined || err === null) return resolve();
+          if (err === undefined || err === null) {
+            absentUntil = 0;
+            return resolve();
+          }
           const e = err as NodeJS.ErrnoException;
           const text = `${e.code ?? ''} ${e.message}`;
+          if (NO_LISTENER.test(text)) {
+            absentUntil = Date.now() + SYSLOG_RECHECK_MS;
+            absentReason = e.message;
+            return reject(deliveryError('syslog', `no syslog daemon at ${path}: ${e.message}`, e.code, false));
+          }
           // A message larger than the socket accepts will never fit: do not retry it.
           const tooBig = /EMSGSIZE|too long/i.test(text);
           reject(deliveryError('syslog', `cannot send to ${path}: ${e.message}`, e.code, !tooBig));

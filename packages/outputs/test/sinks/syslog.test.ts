@@ -38,12 +38,30 @@ describe('syslog sink', () => {
     }
   });
 
-  it('counts failures when the local socket is missing', async () => {
-    const { outputs } = await buildOutputs({ syslog_output: { enabled: true, socket_path: join(tmp.dir, 'absent.sock'), max_retries: 1, retry_backoff_ms: 1 } });
-    outputs.emit(sampleAlert(0));
+  it('fails fast without a listener at the local socket: drops are counted and exit is not delayed', async () => {
+    // Default retry and drain settings: before the fix every run waited the full 5 s drain deadline.
+    const { outputs, logs } = await buildOutputs({ syslog_output: { enabled: true, socket_path: join(tmp.dir, 'absent.sock') } });
+    const started = Date.now();
+    for (let i = 0; i < 50; i++) outputs.emit(sampleAlert(i));
     await outputs.idle();
     await outputs.shutdown();
-    expect(outputs.stats().syslog).toMatchObject({ sent: 0, failed: 2, dropped: { retries_exhausted: 1 } });
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Queued alerts go out as one batch attempt; every alert of it is counted as a drop.
+    expect(outputs.stats().syslog).toMatchObject({ sent: 0, dropped: { rejected: 50 } });
+    expect(logs.filter((l) => l.includes('no syslog daemon'))).toHaveLength(1);
+  });
+
+  it('a socket with no daemon behind it (refused) is rejected the same way', async () => {
+    const path = join(tmp.dir, 'dead.sock');
+    const dead = new DgramSocket();
+    dead.bind(path);
+    dead.close();
+    const { outputs } = await buildOutputs({ syslog_output: { enabled: true, socket_path: path } });
+    const started = Date.now();
+    outputs.emit(sampleAlert(0));
+    await outputs.shutdown();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(outputs.stats().syslog).toMatchObject({ sent: 0, dropped: { rejected: 1 } });
   });
 
   it('sends RFC 5424 to a remote collector over UDP', async () => {
