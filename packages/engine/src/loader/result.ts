@@ -35,14 +35,32 @@ export interface LoadResultJson {
 export class LoadResult {
   readonly errors: LoadDiagnostic<LoadErrorCode>[] = [];
   readonly warnings: LoadDiagnostic<LoadWarningCode>[] = [];
-  /** `ok`, `none`, or `failed for <path>: <reason>`. */
-  schemaValidation = 'none';
+  private schemaStatus = 'none';
+  private schemaCheck: (() => string) | undefined;
 
   constructor(
     readonly name: string,
     /** The content of every file loaded so far, by name, for snippets. */
     private readonly contents: ReadonlyMap<string, string>,
   ) {}
+
+  /**
+   * `ok`, `none`, or `failed for <path>: <reason>`. Computed on first read: the status is
+   * informational (only `-V` and tests show it), and compiling the schema validator costs ~100 ms
+   * of start-up that a detector run never needs.
+   */
+  get schemaValidation(): string {
+    if (this.schemaCheck) {
+      this.schemaStatus = this.schemaCheck();
+      this.schemaCheck = undefined;
+    }
+    return this.schemaStatus;
+  }
+
+  /** Registers how to compute `schemaValidation` when it is first read. */
+  deferSchemaValidation(check: () => string): void {
+    this.schemaCheck = check;
+  }
 
   get successful(): boolean {
     return this.errors.length === 0;

@@ -4,7 +4,8 @@
  * is acceptable as a string, and as a number or boolean when its text reads as one. The status is
  * informational: a failure is reported in the load result, not as a load error.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import rulesSchema from './rules-schema.json';
 import { toPlain, type YamlNode } from './yaml-nodes';
 
@@ -13,6 +14,10 @@ let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
   if (!validator) {
     const { $schema: _ignored, ...schema } = rulesSchema as Record<string, unknown>;
+    // Loaded on first use: validation is computed only when its status is read, and loading the
+    // validator library is start-up time a detector run would otherwise always pay.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: Ajv } = require('ajv') as typeof AjvModule;
     const ajv = new Ajv({ coerceTypes: true, allErrors: false, strict: false });
     validator = ajv.compile(schema);
   }
