@@ -17,8 +17,11 @@ export { renderArgs, renderParam, renderValue, paramName, bufferText, eventTypeN
 export type { RenderOptions } from './view/render';
 export { BatchBuilder, encode } from './batch-builder';
 export type { EventSpec } from './batch-builder';
-export { openCapture, LiveCapture, DEFAULT_LIVE_SYSCALLS, STATE_SYSCALLS, RULES_5_1_SYSCALLS, DATA_SYSCALLS, runCapture } from './live';
-export type { CaptureOptions, LiveCaptureStats, CaptureArgs } from './live';
+// Live capture loads on first call (see ./live/lazy): importing the package stays cheap for readers.
+export { openCapture, runCapture } from './live/lazy';
+export { DEFAULT_LIVE_SYSCALLS, STATE_SYSCALLS, RULES_5_1_SYSCALLS, DATA_SYSCALLS } from './live/syscall-sets';
+export type { CaptureOptions, LiveCaptureStats, LiveCapture } from './live/capture';
+export type { CaptureArgs } from './live/capture-command';
 export { ScapReader, openScap, readScapBuffer } from './scap/reader';
 export type { ReadOptions, ScapContents } from './scap/reader';
 export { ScapParser, CaptureStats } from './scap/parser';

@@ -6,7 +6,7 @@
  *   scap capture -w FILE      record a live capture (the live driver's command, src/live/)
  */
 import { CaptureFormatError } from '../errors';
-import { captureCommand } from '../live/capture-command';
+import { captureCommand } from '../live/lazy';
 import { openScap } from '../scap/reader';
 import { formatTimestamp, summarizeCapture, type CaptureSummary } from '../scap/summary';
 import { BatchCursor } from '../view/event-view';
