@@ -29,9 +29,26 @@ export function parseAuditTimestamp(v: Json | undefined): bigint | undefined {
   return BigInt(ms) * 1_000_000n + BigInt(frac);
 }
 
-export function auditEvent(json: JsonObject, raw: string, num: number, nowNs: () => bigint): AuditEvent {
+/** An event whose JSON text is produced only when asked for (list items have none of their own). */
+class ParsedAuditEvent implements AuditEvent {
+  private text: string | undefined;
+  constructor(
+    readonly json: JsonObject,
+    raw: string | undefined,
+    readonly num: number,
+    readonly ts: bigint,
+  ) {
+    this.text = raw;
+  }
+
+  get raw(): string {
+    return (this.text ??= JSON.stringify(this.json));
+  }
+}
+
+export function auditEvent(json: JsonObject, raw: string | undefined, num: number, nowNs: () => bigint): AuditEvent {
   const ts = parseAuditTimestamp(json['stageTimestamp']) ?? parseAuditTimestamp(json['requestReceivedTimestamp']) ?? nowNs();
-  return { json, raw, num, ts };
+  return new ParsedAuditEvent(json, raw, num, ts);
 }
 
 const isObject = (v: Json | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -82,6 +99,7 @@ export function readAuditEvents(text: string, opts: AuditReadOptions): AuditEven
   const start = opts.start ?? 0;
   const { source, strict = false, maxEventBytes } = opts;
   let line: number | undefined;
+  const checkSizes = maxEventBytes !== undefined && Buffer.byteLength(text) > maxEventBytes;
   const take = (v: Json, raw: string | undefined, nested: boolean): void => {
     if (Array.isArray(v) && !nested) {
       for (const item of v) take(item, undefined, true);
@@ -96,11 +114,14 @@ export function readAuditEvents(text: string, opts: AuditReadOptions): AuditEven
       const where = line !== undefined ? `line ${line}` : `item ${out.length + 1}`;
       throw new AuditInputError('K8SAUDIT_NOT_AUDIT_EVENT', `${source}: ${where} is not an audit.k8s.io Event or EventList (${describe(v)})`, { source, line, item: out.length + 1 });
     }
-    const text = raw ?? JSON.stringify(v);
-    if (maxEventBytes !== undefined && Buffer.byteLength(text) > maxEventBytes) {
-      throw new AuditInputError('K8SAUDIT_TOO_LARGE', `${source}: audit event ${out.length + 1} is ${Buffer.byteLength(text)} bytes, over the ${maxEventBytes}-byte event limit`, { source, line, item: out.length + 1 });
+    // Only a body larger than the limit can hold an event over it; smaller ones skip re-serialising.
+    if (checkSizes) {
+      const size = Buffer.byteLength(raw ?? JSON.stringify(v));
+      if (size > maxEventBytes!) {
+        throw new AuditInputError('K8SAUDIT_TOO_LARGE', `${source}: audit event ${out.length + 1} is ${size} bytes, over the ${maxEventBytes!}-byte event limit`, { source, line, item: out.length + 1 });
+      }
     }
-    out.push(auditEvent(v, text, start + out.length + 1, opts.nowNs));
+    out.push(auditEvent(v, raw, start + out.length + 1, opts.nowNs));
   };
   const trimmed = text.trim();
   if (trimmed === '') {
