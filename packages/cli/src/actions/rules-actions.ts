@@ -8,7 +8,9 @@ import type { Engine, LoadResult } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { applySelections, createEngine, loadRulesForRun } from '../detector/engine-setup';
 import { runDetector } from '../detector/run';
+import { describedPlugins } from '../detector/plugin-fields';
 import { buildSources, enabledSources } from '../detector/sources';
+import { loadedPlugins } from './plugins';
 import { usageErrors } from '../errors';
 import { readRulesFiles, rulesPaths, type RulesFile } from '../rules-files';
 import { versionInfo } from '../version';
@@ -53,7 +55,7 @@ function validate(ctx: AppContext): number {
 }
 
 function listRules(ctx: AppContext, engine: Engine): number {
-  const description = engine.describe();
+  const description = engine.describe(describedPlugins(loadedPlugins(ctx)));
   const wanted = ctx.cli.describeRule;
   const rules = wanted === undefined ? description.rules : description.rules.filter((r) => r.info.name === wanted);
   if (wanted !== undefined && rules.length === 0) throw usageErrors.bad(`Rule "${wanted}" is not loaded`);

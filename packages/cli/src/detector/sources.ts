@@ -5,10 +5,11 @@
  * choose among them as in Falco.
  */
 import { RECORD_FLAG_STATE_ONLY, type EventView, type InitialState } from '@falco-ts/driver';
-import { SyscallSource, type ContainerMetadataProvider, type EventSource } from '@falco-ts/engine';
+import { SyscallSource, type ContainerMetadataProvider, type EventSource, type SyscallFieldRegistry } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { loadedPlugins } from '../actions/plugins';
 import { usageErrors } from '../errors';
+import { syscallFieldsFor } from './plugin-fields';
 import type { AuditEvent } from '../k8saudit/event';
 import { K8S_AUDIT_SOURCE, createK8sAuditSource } from '../k8saudit/source';
 
@@ -47,8 +48,8 @@ export function enabledSources(ctx: AppContext): string[] {
 }
 
 /** The engine's syscall source behind the handle the replay and live loops use. */
-export function createSyscallSource(hostname?: string): SyscallSourceHandle {
-  const src = new SyscallSource({ hostname });
+export function createSyscallSource(hostname?: string, fields?: SyscallFieldRegistry): SyscallSourceHandle {
+  const src = new SyscallSource({ hostname, fields });
   const event = src.event;
   return {
     source: src as unknown as EventSource<unknown>,
@@ -73,10 +74,12 @@ export interface RunSources {
 }
 
 export function buildSources(ctx: AppContext): RunSources {
-  const syscall = createSyscallSource(ctx.io.env['FALCO_HOSTNAME'] || undefined);
+  const plugins = loadedPlugins(ctx);
+  // Plugins without a source of their own (json) extend the syscall fields.
+  const syscall = createSyscallSource(ctx.io.env['FALCO_HOSTNAME'] || undefined, syscallFieldsFor(plugins));
   const all: EventSource<unknown>[] = [];
   if (syscall) all.push(syscall.source);
-  const k8sAudit = loadedPlugins(ctx).some((p) => p.eventSource === K8S_AUDIT_SOURCE) ? createK8sAuditSource() : undefined;
+  const k8sAudit = plugins.some((p) => p.eventSource === K8S_AUDIT_SOURCE) ? createK8sAuditSource() : undefined;
   if (k8sAudit) all.push(k8sAudit as unknown as EventSource<unknown>);
   return { syscall, k8sAudit, all };
 }
