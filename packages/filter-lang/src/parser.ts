@@ -7,6 +7,7 @@ import type { Ast } from './ast';
 import type { FilterSyntaxError } from './errors';
 import { errors } from './errors';
 import { unescapeQuoted } from './escaping';
+import { parseFast } from './fast-parser';
 import { FILTER_GRAMMAR_RECIPE } from './grammar/generated/filter-grammar';
 import { createToAst, LineMap, SemanticSyntaxError, type ToAstContext } from './semantics/to-ast';
 
@@ -31,10 +32,26 @@ const DEPTH_RULES = new Set([
   'transformerOrVal', 'transformerCall', 'fieldRef',
 ]);
 
+/**
+ * Conditions in the common subset are read by the hand-written parser in `fast-parser.ts`, which
+ * builds the same AST; everything else (and every syntax error) goes through the ohm grammar.
+ */
 export function parse(text: string, options: ParseOptions = {}): Ast {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (text.length === 0) throw errors.empty(text);
   const lines = new LineMap(text);
+  // Conditions that could reach the depth limit take the grammar path, which checks it exactly.
+  if (!mayReachDepth(text, maxDepth)) {
+    const fast = parseFast(text, lines);
+    if (fast) return fast;
+  }
+  return parseWithGrammar(text, maxDepth, lines);
+}
+
+/** The grammar path alone (also what the fast path is tested against). */
+export function parseWithGrammar(text: string, maxDepth: number = DEFAULT_MAX_DEPTH, lines: LineMap = new LineMap(text)): Ast {
+  if (text.length === 0) throw errors.empty(text);
+  const deep = mayReachDepth(text, maxDepth);
   let match: MatchResult;
   try {
     match = grammar.match(text, 'filter');
@@ -45,7 +62,7 @@ export function parse(text: string, options: ParseOptions = {}): Ast {
   }
   if (match.failed()) throw syntaxError(match, text, lines);
   const cst = semantics(match) as unknown as OhmNode & Record<string, () => unknown>;
-  if (mayReachDepth(text, maxDepth)) checkDepth(cst, text, lines, maxDepth);
+  if (deep) checkDepth(cst, text, lines, maxDepth);
   const previous = context;
   context = { lines, maxDepth };
   try {
