@@ -54,6 +54,10 @@ export class Engine {
   private readonly matches: CompiledRule[] = [];
   private readonly parseCache = new Map<string, Ast>();
   private readonly fieldOrder = new WeakMap<CompiledRule, readonly string[]>();
+  private lastIndex: EvalIndex | undefined;
+  private lastSource = '';
+  private lastRuleset = '';
+  private lastEventSource: EventSource<unknown> | undefined;
 
   constructor(sources: readonly EventSource<unknown>[] = []) {
     for (const s of sources) this.addSource(s);
@@ -79,6 +83,7 @@ export class Engine {
       throw new EngineUsageError('ENGINE_DUPLICATE_SOURCE', `Source ${source.name} is already registered`, { source: source.name });
     }
     this.sources.set(source.name, source as unknown as EventSource<unknown>);
+    this.lastIndex = undefined;
   }
 
   hasSource(name: string): boolean {
@@ -139,6 +144,7 @@ export class Engine {
     this.compiled = out;
     this.rulesets.reset(out.rules.map((r) => ({ id: r.id, name: r.name, tags: r.tags, enabled: r.enabled })));
     this.indexes.clear();
+    this.lastIndex = undefined;
     return result;
   }
 
@@ -157,6 +163,7 @@ export class Engine {
     this.parseCache.clear();
     this.rulesets.reset([]);
     this.indexes.clear();
+    this.lastIndex = undefined;
   }
 
   /** Checks `required_plugin_versions` of the loaded files against the given plugins. */
@@ -242,8 +249,24 @@ export class Engine {
    * first with `matching: 'first'`, the default). The returned array is reused by the next call.
    */
   processEvent<E>(source: string, event: E, options: ProcessOptions = NO_OPTIONS): readonly CompiledRule[] {
-    const idx = this.index(source, options.ruleset ?? DEFAULT_RULESET);
-    const src = this.sources.get(source) as EventSource<E>;
+    const ruleset = options.ruleset ?? DEFAULT_RULESET;
+    let idx = this.lastIndex;
+    // Replay and live loops evaluate one source and ruleset event after event: reuse the index
+    // found for the previous event instead of two map lookups per event.
+    if (
+      idx === undefined ||
+      this.lastSource !== source ||
+      this.lastRuleset !== ruleset ||
+      idx.version !== this.rulesets.version ||
+      idx.minPriority !== this.minPriority
+    ) {
+      idx = this.index(source, ruleset);
+      this.lastIndex = idx;
+      this.lastSource = source;
+      this.lastRuleset = ruleset;
+      this.lastEventSource = this.sources.get(source);
+    }
+    const src = this.lastEventSource as EventSource<E>;
     const out = this.matches;
     out.length = 0;
     const candidates = idx.byCode[src.eventTypeOf(event)];
