@@ -25,6 +25,11 @@ export interface LiveOptions {
   stop: StopSignal;
   onAttached: (capture: LiveCapture) => void;
   onEvent: () => void;
+  /**
+   * With container metadata: the wait before evaluating the first event of a container whose
+   * runtime record is still being fetched, so its alerts carry name and image (see metadata.ts).
+   */
+  awaitContainer?: (containerId: string) => Promise<void> | undefined;
 }
 
 /** The syscall names to enable in the kernel for these rules and settings. */
@@ -88,6 +93,12 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
           break;
         }
         if (ev === undefined) continue;
+        if (o.awaitContainer !== undefined) {
+          const id = o.syscall.containerId();
+          // The batch stays valid until capture.next(): waiting here keeps `ev` intact.
+          const wait = id === '' ? undefined : o.awaitContainer(id);
+          if (wait !== undefined) await wait;
+        }
         const matches = engine.processEvent('syscall', ev, options);
         for (let i = 0; i < matches.length; i++) o.alerts.rule(engine.alert(matches[i]!, ev, o.hostname));
       }

@@ -42,6 +42,13 @@ function convert(info: MetaInfo, service: MetadataService): EngineContainerInfo 
 export interface ContainerMetadata {
   readonly provider: ContainerMetadataProvider;
   readonly service: MetadataService;
+  /**
+   * For an event of container `id`: a promise to await before evaluating it when this is the
+   * first event seen of a container whose record has not arrived yet (bounded by the service's
+   * `waitMs`), else undefined. Each container is waited for once: a container no runtime knows
+   * costs one short wait, not one per event.
+   */
+  awaitFirstSight(id: string): Promise<void> | undefined;
 }
 
 /** Builds the service from the container plugin's `init_config`, as Falco's plugin reads it. */
@@ -62,5 +69,12 @@ export function containerMetadata(initConfig: unknown): ContainerMetadata {
       service.lookupContainer(c.fullId || c.id, RUNTIMES.has(c.runtime) ? (c.runtime as MetaRuntime) : undefined);
     },
   };
-  return { provider, service };
+  const sighted = new Set<string>();
+  const awaitFirstSight = (id: string): Promise<void> | undefined => {
+    if (sighted.has(id)) return undefined;
+    sighted.add(id);
+    if (provider.lookup(id) !== undefined) return undefined;
+    return service.waitForContainer(id).then(() => undefined);
+  };
+  return { provider, service, awaitFirstSight };
 }

@@ -226,6 +226,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
                 metrics?.setEventStatsSource(() => liveStats(capture));
               },
               onEvent: () => (lastEventMs = Date.now()),
+              awaitContainer: metadata?.awaitFirstSight,
             });
           }
           if (!completed) exitCode = 1;

@@ -27,6 +27,8 @@ export interface SyscallSourceHandle {
    * object the source's rules evaluate, or undefined for records kept only to rebuild state.
    */
   process(view: EventView): unknown;
+  /** The container id of the last processed event's thread; '' on the host or when unknown. */
+  containerId(): string;
 }
 
 /** Every source name this run knows, before `--enable-source`/`--disable-source`. */
@@ -61,6 +63,7 @@ export function createSyscallSource(hostname?: string, fields?: SyscallFieldRegi
       event.advance();
       return (view.flags & RECORD_FLAG_STATE_ONLY) !== 0 ? undefined : event;
     },
+    containerId: () => event.thread?.containerId ?? '',
   };
 }
 

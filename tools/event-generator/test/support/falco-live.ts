@@ -27,10 +27,33 @@ export interface LiveFalco {
 }
 
 /**
- * Starts falco and resolves once the driver is capturing. `extraFields` go into every alert's
- * output_fields through `append_output` (the live tests add the marker that identifies a workload).
+ * The container plugin as Falco's config.d loads it, pointed at one Docker socket only (the live
+ * tests' private dockerd): alerts from its containers then carry name, image, privilege, mounts.
  */
-export function startFalco(extraFields: readonly string[] = [], timeoutMs = 60000): Promise<LiveFalco> {
+function containerPluginConfig(dockerHost: string): string[] {
+  const socket = dockerHost.replace(/^unix:\/\//, '');
+  return [
+    'load_plugins: [container]',
+    'plugins:',
+    '  - name: container',
+    '    library_path: libcontainer.so',
+    '    init_config:',
+    '      engines:',
+    '        docker:',
+    '          enabled: true',
+    `          sockets: ['${socket}']`,
+    '        podman: {enabled: false}',
+    '        containerd: {enabled: false}',
+    '        cri: {enabled: false}',
+  ];
+}
+
+/**
+ * Starts falco and resolves once the driver is capturing. `extraFields` go into every alert's
+ * output_fields through `append_output` (the live tests add the marker that identifies a workload);
+ * with `dockerHost` (`unix:///path`), the container plugin reads metadata from that engine.
+ */
+export function startFalco(extraFields: readonly string[] = [], timeoutMs = 60000, dockerHost?: string): Promise<LiveFalco> {
   if (!existsSync(FALCO_BIN)) throw new Error(`${FALCO_BIN} is missing: build the CLI first (pnpm build)`);
   const dir = mkdtempSync('/tmp/falco-eg-live-');
   const alertsFile = path.join(dir, 'alerts.json');
@@ -44,6 +67,7 @@ export function startFalco(extraFields: readonly string[] = [], timeoutMs = 6000
       'syslog_output:', '  enabled: false',
       'webserver:', '  enabled: false',
       'file_output:', '  enabled: true', '  keep_alive: true', `  filename: ${alertsFile}`,
+      ...(dockerHost !== undefined ? containerPluginConfig(dockerHost) : []),
       ...(extraFields.length > 0 ? ['append_output:', '  - extra_fields:', ...extraFields.map((f) => `      - ${f}`)] : []),
       '',
     ].join('\n'),

@@ -1,0 +1,25 @@
+import { containerMetadata } from '../src/detector/metadata';
+
+// No runtime enabled: no record ever arrives, which is the worst case for the first-sight wait.
+const NO_RUNTIMES = { engines: { docker: { enabled: false }, podman: { enabled: false }, containerd: { enabled: false }, cri: { enabled: false } } };
+
+describe('waiting for a container record on first sight', () => {
+  it('waits the bounded time once per unknown container, then never again for it', async () => {
+    const m = containerMetadata(NO_RUNTIMES);
+    try {
+      const started = Date.now();
+      const first = m.awaitFirstSight('0123456789ab');
+      expect(first).toBeInstanceOf(Promise);
+      await first;
+      const waited = Date.now() - started;
+      // The service's default bound is 100 ms.
+      expect(waited).toBeGreaterThanOrEqual(90);
+      expect(waited).toBeLessThan(1000);
+      expect(m.awaitFirstSight('0123456789ab')).toBeUndefined();
+      expect(m.awaitFirstSight('ba9876543210')).toBeInstanceOf(Promise);
+      expect(m.service.counters()).toMatchObject({ waits: 2 });
+    } finally {
+      await m.service.close();
+    }
+  });
+});
