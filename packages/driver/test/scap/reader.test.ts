@@ -100,3 +100,29 @@ describe('sysdig agreement on rendered arguments', () => {
     expect(ours.map((l) => l.replace(/ dev=.*$/, ''))).toEqual(theirs);
   });
 });
+
+describe('enter events stored by the converter are not delivered (libs 0.22 semantics)', () => {
+  // cat_write.scap: `cat /dev/null` opens /dev/null as fd 3, then runs fstat, fadvise64 (generic),
+  // read and close on it. sysdig 0.29 (no converter) lists an enter and an exit event for each.
+  const file = (): string => captures.find((f) => f.endsWith('cat_write.scap'))!;
+  const afterOpen = async (convert: boolean): Promise<string[]> => {
+    const r = await openScap(file(), { convert });
+    const out: string[] = [];
+    let opened = false;
+    await drain(r, (c) => {
+      const v = c.view;
+      if (v.tid !== 20072) return;
+      if (v.name === 'open' && v.dir === '<' && renderArgs(v).includes('name=/dev/null')) opened = true;
+      else if (opened && out.length < 6 && ['fstat', 'read', 'close'].includes(v.name)) out.push(`${v.name} ${v.dir} ${renderArgs(v)}`);
+    });
+    return out;
+  };
+
+  it('the raw stream has the enter events sysdig prints; the converted one only exits carrying their fd', async () => {
+    const theirs = sysdigLines(file(), '%evt.type %evt.dir', 'fd.name=/dev/null and evt.type!=open').map((l) => l.trim());
+    expect(theirs).toEqual(['fstat >', 'fstat <', 'read >', 'read <', 'close >', 'close <']);
+    expect((await afterOpen(false)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(theirs);
+    // Their enter events are C_ACTION_STORE entries: kept for the exit, not emitted (libs 0.22.0, #2657).
+    expect((await afterOpen(true)).slice(0, 3)).toEqual(['fstat < res=0 fd=3', 'read < res=0 data=NULL fd=3 size=131072', 'close < res=0 fd=3']);
+  });
+});
