@@ -298,12 +298,16 @@ export class Engine {
   /** Builds the alert for a rule that matched `event`. */
   alert<E>(rule: CompiledRule, event: E, hostname: string): Alert {
     const src = this.sources.get(rule.source) as EventSource<E>;
-    const fields = rule.format.fields(event);
-    for (const [name, extra] of rule.extraFields) {
-      fields.set(name, extra.compiled.render(event));
+    // The format's fields come sorted already; only extra fields need merging into that order.
+    let sorted = rule.format.fields(event);
+    if (rule.extraFields.size > 0) {
+      const fields = sorted;
+      for (const [name, extra] of rule.extraFields) {
+        fields.set(name, extra.compiled.render(event));
+      }
+      sorted = new Map<string, OutputFieldValue>();
+      for (const name of this.sortedFieldNames(rule)) sorted.set(name, fields.get(name)!);
     }
-    const sorted = new Map<string, OutputFieldValue>();
-    for (const name of this.sortedFieldNames(rule)) sorted.set(name, fields.get(name)!);
     return {
       time: src.timestampOf(event),
       rule: rule.name,

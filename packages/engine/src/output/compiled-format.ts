@@ -26,6 +26,7 @@ export interface CompiledFormat<E> {
   /** Tokens in order of appearance, without duplicates. */
   readonly fieldNames: readonly string[];
   render(event: E): string;
+  /** The `output_fields` values, keyed by token, in sorted token order (the order alerts list them). */
   fields(event: E): Map<string, OutputFieldValue>;
 }
 
@@ -41,6 +42,11 @@ export function compileFormat<E>(format: string, source: EventSource<E>): Compil
     bound.set(seg, { segment: seg, def: resolved as FieldDefinition<unknown> });
   }
   const fieldNames = [...new Set([...bound.keys()].map((s) => s.token))];
+  // One bound field per token (the first occurrence), sorted by token once here rather than per
+  // alert.
+  const firstByToken = new Map<string, BoundField>();
+  for (const b of bound.values()) if (!firstByToken.has(b.segment.token)) firstByToken.set(b.segment.token, b);
+  const sortedBound = [...firstByToken.keys()].sort().map((token) => firstByToken.get(token)!);
 
   const extract = (b: BoundField, event: E): FieldValue => {
     try {
@@ -77,8 +83,7 @@ export function compileFormat<E>(format: string, source: EventSource<E>): Compil
     },
     fields(event: E): Map<string, OutputFieldValue> {
       const out = new Map<string, OutputFieldValue>();
-      for (const b of bound.values()) {
-        if (out.has(b.segment.token)) continue;
+      for (const b of sortedBound) {
         const raw = extract(b, event);
         if (raw === undefined) {
           out.set(b.segment.token, null);
