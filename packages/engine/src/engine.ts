@@ -6,11 +6,12 @@
  * change, then the compiled predicates in rule definition order. No allocation per event: the
  * returned match list is a reused array.
  */
-import type { Ast } from '@falco-ts/filter-lang';
+import type { Ast, FieldRegistry } from '@falco-ts/filter-lang';
 import type { EventSource } from './source';
 import { Collector } from './loader/collector';
 import { LoadContext } from './loader/context';
-import { RulesCompiler, type CompileOutput, type CompiledRule, type ExtraOutputField, type ExtraOutputFormat } from './loader/compiler';
+import type { CompiledCondition } from './loader/condition';
+import { RulesCompiler, type CompileOutput, type Expansion, type CompiledRule, type ExtraOutputField, type ExtraOutputFormat } from './loader/compiler';
 import { LoadError } from './loader/load-error';
 import { RulesReader } from './loader/reader';
 import { LoadResult } from './loader/result';
@@ -53,6 +54,10 @@ export class Engine {
   private minPriority: Priority = 7;
   private readonly matches: CompiledRule[] = [];
   private readonly parseCache = new Map<string, Ast>();
+  // Every load recompiles all files so far; these let unchanged macros and rules skip expansion
+  // and compilation on the second and later loads.
+  private expansionCache = new WeakMap<Ast, Expansion>();
+  private conditionCache = new WeakMap<Ast, Map<FieldRegistry<unknown>, CompiledCondition<unknown>>>();
   private readonly fieldOrder = new WeakMap<CompiledRule, readonly string[]>();
   private lastIndex: EvalIndex | undefined;
   private lastSource = '';
@@ -138,6 +143,8 @@ export class Engine {
       extraOutputs: this.extraOutputs,
       extraOutputFields: this.extraOutputFields,
       parseCache: this.parseCache,
+      expansionCache: this.expansionCache,
+      conditionCache: this.conditionCache,
     });
     const out = compiler.compile(this.collector);
     if (!out) return result;
@@ -161,6 +168,8 @@ export class Engine {
     this.compiled = undefined;
     this.contents.clear();
     this.parseCache.clear();
+    this.expansionCache = new WeakMap();
+    this.conditionCache = new WeakMap();
     this.rulesets.reset([]);
     this.indexes.clear();
     this.lastIndex = undefined;

@@ -30,7 +30,13 @@ import type { Priority } from './priority';
 import { appendExceptions, substituteList } from './text-expansion';
 import { eventCodesOf } from '../ruleset/evttypes';
 import { compileFormat, type CompiledFormat } from '../output/compiled-format';
-import { compileCondition, type ConditionPredicate } from './condition';
+import { compileCondition, type CompiledCondition, type ConditionPredicate } from './condition';
+
+/** True when every macro looked up before resolves to the same AST object now. */
+function sameLookups(lookups: ReadonlyMap<string, Ast>, known: ReadonlyMap<string, CompiledMacro>): boolean {
+  for (const [name, ast] of lookups) if (known.get(name)?.ast !== ast) return false;
+  return true;
+}
 
 const MAX_CONDITION_DEPTH = 1000;
 
@@ -58,6 +64,20 @@ export interface CompileOptions {
    * ASTs are immutable, so a text parsed once need not be parsed again.
    */
   parseCache?: Map<string, Ast>;
+  /**
+   * Macro expansion results by unexpanded AST, shared across loads like `parseCache`: the entry
+   * holds, for every macro name looked up while expanding, the macro AST that was substituted, so
+   * it is reused only when each of those is still the same object.
+   */
+  expansionCache?: WeakMap<Ast, Expansion>;
+  /** Compiled conditions by expanded AST and field registry (ASTs are immutable). */
+  conditionCache?: WeakMap<Ast, Map<FieldRegistry<unknown>, CompiledCondition<unknown>>>;
+}
+
+export interface Expansion {
+  /** Every macro name looked up, with the macro AST it resolved to. */
+  readonly lookups: ReadonlyMap<string, Ast>;
+  readonly result: Ast;
 }
 
 export interface CompiledList {
@@ -201,6 +221,18 @@ export class RulesCompiler {
   private resolveMacros(ast: Ast, macros: CompiledMacro[], condition: string, visibility: number, ctx: LoadContext): Ast {
     const known = new Map<string, CompiledMacro>();
     for (const m of macros) if (m.info.index < visibility) known.set(m.name, m);
+    const cached = this.options.expansionCache?.get(ast);
+    if (cached && sameLookups(cached.lookups, known)) {
+      for (const name of cached.lookups.keys()) known.get(name)!.used = true;
+      return cached.result;
+    }
+    const lookups = new Map<string, Ast>();
+    const result = this.expand(ast, known, lookups, condition, ctx);
+    this.options.expansionCache?.set(ast, { lookups, result });
+    return result;
+  }
+
+  private expand(ast: Ast, known: ReadonlyMap<string, CompiledMacro>, lookups: Map<string, Ast>, condition: string, ctx: LoadContext): Ast {
     const resolve = (node: Ast, stack: readonly string[]): Ast =>
       transform(node, {
         [NodeType.Identifier]: (id) => {
@@ -220,6 +252,7 @@ export class RulesCompiler {
             );
           }
           macro.used = true;
+          lookups.set(id.name, macro.ast);
           return resolve(macro.ast, [...stack, id.name]);
         },
       }) as Ast;
@@ -290,7 +323,7 @@ export class RulesCompiler {
       let predicate: ConditionPredicate<unknown>;
       try {
         if (unknownType) throw new FilterCompileError('FILTER_VALUE', `unknown event type ${unknownType.name}`, unknownType.position, conditionText);
-        const compiled = compileCondition(ast, source.fields as FieldRegistry<unknown>);
+        const compiled = this.compileCached(ast, source.fields as FieldRegistry<unknown>);
         predicate = compiled.predicate;
         this.warnValuesLookingLikeFields(ast, source, conditionText, r.condCtx);
         for (const w of compiled.warnings) {
@@ -334,6 +367,23 @@ export class RulesCompiler {
         info: r,
       });
     }
+  }
+
+  /** compileCondition, reusing the result for an expanded AST compiled before (in an earlier load). */
+  private compileCached(ast: Ast, registry: FieldRegistry<unknown>): CompiledCondition<unknown> {
+    const cache = this.options.conditionCache;
+    let byRegistry = cache?.get(ast);
+    const hit = byRegistry?.get(registry);
+    if (hit) return hit;
+    const compiled = compileCondition(ast, registry);
+    if (cache) {
+      if (!byRegistry) {
+        byRegistry = new Map();
+        cache.set(ast, byRegistry);
+      }
+      byRegistry.set(registry, compiled);
+    }
+    return compiled;
   }
 
   private warnDeprecatedInOutput(format: string, ctx: LoadContext): void {
