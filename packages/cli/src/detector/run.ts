@@ -3,7 +3,7 @@
  * sources until they end or the run is stopped (`-M`, SIGINT/SIGTERM), then the drain and the
  * end-of-run summaries Falco prints.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Engine } from '@falco-ts/engine';
 import { FalcoMetrics, createOutputs, defaultHostname, internalAlert, type Outputs } from '@falco-ts/outputs';
@@ -101,6 +101,9 @@ function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunS
     let pending: NodeJS.Timeout | undefined;
     const paths = [...ctx.loaded.files, ...rulesPaths(ctx.cli.rulesFiles, ctx.config.rulesFiles)];
     for (const p of paths) {
+      // Only files and directories can change in a way that means "reload": a device such as
+      // /dev/null (`-c /dev/null`) would fire on every write anywhere on the machine.
+      if (!isWatchable(p)) continue;
       try {
         watchers.push(
           watch(p, () => {
@@ -252,4 +255,13 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   }
   ctx.io.stdout(alerts.counter.summary());
   return exitCode;
+}
+
+function isWatchable(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() || st.isDirectory();
+  } catch {
+    return false;
+  }
 }
