@@ -8,6 +8,9 @@ import type { YamlMap } from './override';
 export const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'] as const;
 export type PriorityName = (typeof PRIORITIES)[number];
 
+/** `rules`: only rules with `capture: true` start a capture; `all_rules`: every rule does. */
+export type CaptureMode = 'rules' | 'all_rules';
+
 export type EngineKind = 'modern_ebpf' | 'replay' | 'nodriver' | 'kmod' | 'ebpf' | 'gvisor';
 export type DropAction = 'ignore' | 'log' | 'alert' | 'exit';
 export type LogLevel = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
@@ -51,7 +54,7 @@ export interface FalcoConfig {
   outputTimeoutMs: number;
   /** `append_output` entries: extra output text/fields for rules matching source/tag/rule. */
   appendOutput: YamlMap[];
-  capture: { enabled: boolean; pathPrefix: string; mode: string; defaultDurationMs: number };
+  capture: { enabled: boolean; pathPrefix: string; mode: CaptureMode; defaultDurationMs: number };
 }
 
 function get(tree: YamlMap, path: string): unknown {
@@ -238,8 +241,18 @@ export function interpretConfig(tree: YamlMap): FalcoConfig {
     capture: {
       enabled: bool(tree, 'capture.enabled', false),
       pathPrefix: str(tree, 'capture.path_prefix', '/tmp/falco'),
-      mode: str(tree, 'capture.mode', 'rules'),
-      defaultDurationMs: num(tree, 'capture.default_duration', 5000),
+      mode: captureMode(str(tree, 'capture.mode', 'rules')),
+      defaultDurationMs: captureDuration(num(tree, 'capture.default_duration', 5000)),
     },
   };
+}
+
+function captureMode(mode: string): CaptureMode {
+  if (mode === 'rules' || mode === 'all_rules') return mode;
+  throw configErrors.invalidValue('capture.mode', `Error reading config file: capture.mode "${mode}" is not one of rules, all_rules`);
+}
+
+function captureDuration(ms: number): number {
+  if (ms > 0) return ms;
+  throw configErrors.invalidValue('capture.default_duration', `Error reading config file: capture.default_duration must be a positive number of milliseconds, got ${ms}`);
 }

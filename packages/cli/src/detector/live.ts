@@ -9,6 +9,7 @@ import type { AppContext } from '../app';
 import { runErrors } from '../errors';
 import type { DropMonitor } from '../drops';
 import type { AlertSink } from './alerts';
+import type { CaptureRecorder } from './capture';
 import type { StopSignal } from './run';
 import type { SyscallSourceHandle } from './sources';
 
@@ -25,6 +26,8 @@ export interface LiveOptions {
   stop: StopSignal;
   onAttached: (capture: LiveCapture) => void;
   onEvent: () => void;
+  /** Capture on demand: told about every match, handed every batch while a capture is open. */
+  recorder?: CaptureRecorder;
   /**
    * With container metadata: the wait before evaluating the first event of a container whose
    * runtime record is still being fetched, so its alerts carry name and image (see metadata.ts).
@@ -76,6 +79,8 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
   let completed = true;
   let events = 0;
   const started = Date.now();
+  const recorder = o.recorder?.enabled === true ? o.recorder : undefined;
+  let lastTsNs = 0;
   try {
     for (;;) {
       const batch = await capture.next();
@@ -86,8 +91,9 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
       while (cursor.next()) {
         const v = cursor.view;
         events++;
+        lastTsNs = v.tsHigh * TWO_32 + v.tsLow;
         const ev = o.syscall.process(v);
-        if (!o.drops.onEvent(v.tsHigh * TWO_32 + v.tsLow, counters)) {
+        if (!o.drops.onEvent(lastTsNs, counters)) {
           completed = false;
           o.stop.stop('syscall event drops');
           break;
@@ -100,11 +106,17 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
           if (wait !== undefined) await wait;
         }
         const matches = engine.processEvent('syscall', ev, options);
-        for (let i = 0; i < matches.length; i++) o.alerts.rule(engine.alert(matches[i]!, ev, o.hostname));
+        for (let i = 0; i < matches.length; i++) {
+          o.alerts.rule(engine.alert(matches[i]!, ev, o.hostname));
+          recorder?.onMatch(matches[i]!, lastTsNs, events);
+        }
       }
+      // The batch stays valid until capture.next(), so it is written before the loop advances.
+      if (recorder?.active === true) await recorder.afterBatch(batch, lastTsNs);
       if (o.stop.stopped) break;
     }
   } finally {
+    await recorder?.finish();
     const s = capture.stats();
     ctx.logger.info(`Processed ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s; kernel drops: ${s.drops} (buffer full ${s.dropsBufferFull}, too large ${s.dropsTooLarge})`);
     capture.close();

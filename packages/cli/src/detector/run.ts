@@ -22,6 +22,7 @@ import { liveStats, runLive } from './live';
 import { containerMetadata, type ContainerMetadata } from './metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
+import { CaptureRecorder } from './capture';
 import type { RunSources } from './sources';
 
 /** Stops a run from anywhere: signals, `-M`, a source's fatal error. */
@@ -213,6 +214,8 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
           if (replay) {
             if (config.replayCaptureFile === '') throw runErrors.input('engine.kind is replay but engine.replay.capture_file is empty');
             logger.info(`Replaying events from the capture file: ${config.replayCaptureFile}`);
+            // As in Falco: capturing events that are already in a file would only copy it.
+            if (config.capture.enabled) logger.info('capture.enabled is ignored when replaying a capture file');
             const progress = ctx.io.isTty && !config.logStderr ? ctx.io.stderr : undefined;
             completed = (await replayCapture({ ...common, file: config.replayCaptureFile, progress, log: (m) => logger.info(m) })).completed;
           } else {
@@ -230,6 +233,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
               },
               onEvent: () => (lastEventMs = Date.now()),
               awaitContainer: metadata?.awaitFirstSight,
+              recorder: config.capture.enabled ? new CaptureRecorder(config.capture, (m) => logger.info(m)) : undefined,
             });
           }
           if (!completed) exitCode = 1;

@@ -1,0 +1,130 @@
+/**
+ * Capture on demand (`capture.*` in falco.yaml, the `capture` / `capture_duration` rule keys): when
+ * a rule that asks for it fires in a live run, the events of that batch and of the following
+ * duration are saved to a scap file that sysdig and `scap info` open.
+ *
+ * The whole batch holding the triggering event is written, so the file also carries the events
+ * just before it. A rule that fires while a capture is running extends it instead of starting a
+ * second file. Only one capture is open at a time: the writer awaits the file between batches, and
+ * the live loop does not advance the driver until a batch is written.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { ScapWriter, type EventBatch, type MachineInfo } from '@falco-ts/driver';
+import type { CaptureMode } from '../config/falco-config';
+
+export interface CaptureSettings {
+  enabled: boolean;
+  pathPrefix: string;
+  mode: CaptureMode;
+  defaultDurationMs: number;
+}
+
+/** What the recorder needs from a matched rule (the engine's compiled rule has these). */
+export interface CaptureRule {
+  name: string;
+  capture: boolean;
+  /** Milliseconds; 0 means the configured default. */
+  captureDuration: number;
+}
+
+interface OpenCapture {
+  path: string;
+  writer: ScapWriter;
+  done: Promise<void>;
+  /** Event time (ns since epoch) after which the capture ends. */
+  untilNs: number;
+  rules: Set<string>;
+}
+
+const NS_PER_MS = 1e6;
+
+export class CaptureRecorder {
+  private current: OpenCapture | undefined;
+  /** A trigger seen in the batch being processed, opened when that batch is handed over. */
+  private pending: { rule: string; tsNs: number; eventNumber: number; durationMs: number } | undefined;
+  /** Files finished so far, in order. */
+  readonly written: { path: string; events: number; rules: string[] }[] = [];
+
+  constructor(
+    private readonly settings: CaptureSettings,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  /** True when a batch must be handed to `afterBatch` (a capture is open or about to be). */
+  get active(): boolean {
+    return this.current !== undefined || this.pending !== undefined;
+  }
+
+  /** Called for every rule that fires; cheap when the rule does not ask for a capture. */
+  onMatch(rule: CaptureRule, tsNs: number, eventNumber: number): void {
+    if (!this.settings.enabled) return;
+    if (this.settings.mode === 'rules' && !rule.capture) return;
+    const durationMs = rule.captureDuration > 0 ? rule.captureDuration : this.settings.defaultDurationMs;
+    const open = this.current;
+    if (open !== undefined) {
+      open.untilNs = Math.max(open.untilNs, tsNs + durationMs * NS_PER_MS);
+      open.rules.add(rule.name);
+      return;
+    }
+    if (this.pending === undefined) this.pending = { rule: rule.name, tsNs, eventNumber, durationMs };
+    else this.pending.durationMs = Math.max(this.pending.durationMs, durationMs);
+  }
+
+  /**
+   * Writes a processed batch to the open capture (opening it first when the batch triggered one)
+   * and closes the capture once `lastTsNs`, the batch's last event time, passes its end.
+   */
+  async afterBatch(batch: EventBatch, lastTsNs: number): Promise<void> {
+    const p = this.pending;
+    if (p !== undefined) {
+      this.pending = undefined;
+      const path = `${this.settings.pathPrefix}_${p.eventNumber}_${p.tsNs}.scap`;
+      const { writer, done } = ScapWriter.toFile(path, { compress: false });
+      this.current = { path, writer, done, untilNs: p.tsNs + p.durationMs * NS_PER_MS, rules: new Set([p.rule]) };
+      this.log(`Starting capture to ${path} for ${p.durationMs} ms (rule "${p.rule}")`);
+      await writer.begin({ machine: machineInfo() });
+    }
+    const open = this.current;
+    if (open === undefined) return;
+    await open.writer.writeBatch(batch);
+    if (lastTsNs >= open.untilNs) await this.finish();
+  }
+
+  /** Closes the open capture, if any (end of the run, or its duration passed). */
+  async finish(): Promise<void> {
+    this.pending = undefined;
+    const open = this.current;
+    if (open === undefined) return;
+    this.current = undefined;
+    await open.writer.end();
+    await open.done;
+    const entry = { path: open.path, events: open.writer.events, rules: [...open.rules] };
+    this.written.push(entry);
+    this.log(`Capture written to ${entry.path}: ${entry.events} events (rules: ${entry.rules.join(', ')})`);
+  }
+}
+
+/** The machine block of the capture, so readers show the host it came from. */
+function machineInfo(): MachineInfo {
+  return {
+    numCpus: cpus().length,
+    memorySizeBytes: BigInt(totalmem()),
+    maxPid: pidMax(),
+    hostname: hostname(),
+    bootTsEpoch: 0n,
+    flags: 0n,
+  };
+}
+
+function pidMax(): bigint {
+  try {
+    return BigInt(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim());
+  } catch {
+    return 32768n; // the kernel's default
+  }
+}
