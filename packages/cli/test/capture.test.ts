@@ -86,12 +86,13 @@ describe('capture on demand', () => {
         const after = join(dir, 'after.txt');
         for (const f of [target, other, after]) writeFileSync(f, 'x');
         const prefix = join(dir, 'cap');
-        const r = await live(['-r', rulesFile(dir, target, other), '-o', 'capture.enabled=true', '-o', `capture.path_prefix=${prefix}`], 4, () => {
+        const r = await live(['-r', rulesFile(dir, target, other), '-o', 'capture.enabled=true', '-o', `capture.path_prefix=${prefix}`, '-o', 'engine.modern_ebpf.buf_size_preset=5'], 4, () => {
           expect(spawnSync('cat', [other]).status).toBe(0); // no capture: the rule does not ask for one
           expect(spawnSync('cat', [target]).status).toBe(0);
           expect(spawnSync('cat', [after]).status).toBe(0); // inside the 1 s that follow
         });
         expect(r.code).toBe(0);
+        expect(r.stderr).toContain('with the modern eBPF driver (ring buffer 16 MiB)');
         expect(r.stdout).toContain('"rule":"test_capture_read"');
         expect(r.stdout).toContain('"rule":"test_no_capture_read"');
         const files = readdirSync(dir).filter((f) => f.startsWith('cap_') && f.endsWith('.scap'));
@@ -124,6 +125,7 @@ describe('capture on demand', () => {
         );
         expect(r.code).toBe(0);
         expect(r.stderr).toContain('for 500 ms (rule "test_no_capture_read")');
+        expect(r.stderr).toContain('with the modern eBPF driver (ring buffer 8 MiB)');
         const files = readdirSync(dir).filter((f) => f.startsWith('all_'));
         expect(files).toHaveLength(1);
         expect(openedFiles(join(dir, files[0]!)).has(other)).toBe(true);
@@ -148,10 +150,12 @@ describe('capture on demand', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('never'))).toEqual([]);
   });
 
-  it('refuses an unknown capture.mode and a non-positive default duration', async () => {
+  it('refuses an unknown capture.mode, a non-positive default duration and a buffer preset out of range', async () => {
     const bad = await falco(['-c', '/dev/null', '-o', 'capture.mode=some', '--version']);
     const zero = await falco(['-c', '/dev/null', '-o', 'capture.default_duration=0', '--version']);
-    for (const r of [bad, zero]) expect(r.code).not.toBe(0);
+    const preset = await falco(['-c', '/dev/null', '-o', 'engine.modern_ebpf.buf_size_preset=11', '--version']);
+    for (const r of [bad, zero, preset]) expect(r.code).not.toBe(0);
+    expect(preset.stderr).toContain('buf_size_preset must be an integer from 1 (1 MiB) to 10 (512 MiB), got 11');
     expect(bad.stderr).toContain('capture.mode "some" is not one of rules, all_rules');
     expect(zero.stderr).toContain('capture.default_duration must be a positive number');
   });

@@ -46,6 +46,8 @@ export interface FalcoConfig {
   logSyslog: boolean;
   drops: { threshold: number; actions: DropAction[]; rate: number; maxBurst: number; simulateDrops: boolean };
   baseSyscalls: { customSet: string[]; repair: boolean; all: boolean };
+  /** Ring buffer size from `engine.modern_ebpf.buf_size_preset` (Falco's presets: 1 = 1 MiB … 10 = 512 MiB). */
+  ringBufferBytes: number;
   webserver: { enabled: boolean; listenPort: number; listenAddress: string; healthzEndpoint: string; prometheusMetricsEnabled: boolean };
   metrics: { enabled: boolean; interval: string; outputRule: boolean; outputFile: string };
   loadPlugins: string[];
@@ -219,6 +221,7 @@ export function interpretConfig(tree: YamlMap): FalcoConfig {
     logStderr: bool(tree, 'log_stderr', true),
     logSyslog: bool(tree, 'log_syslog', true),
     drops: dropsConfig(tree),
+    ringBufferBytes: bufSizePreset(num(tree, 'engine.modern_ebpf.buf_size_preset', 4)),
     baseSyscalls: { customSet, repair: bool(tree, 'base_syscalls.repair', false), all: bool(tree, 'base_syscalls.all', false) },
     webserver: {
       enabled: bool(tree, 'webserver.enabled', false),
@@ -255,4 +258,10 @@ function captureMode(mode: string): CaptureMode {
 function captureDuration(ms: number): number {
   if (ms > 0) return ms;
   throw configErrors.invalidValue('capture.default_duration', `Error reading config file: capture.default_duration must be a positive number of milliseconds, got ${ms}`);
+}
+
+/** Falco's syscall buffer presets: preset n is 2^(n-1) MiB, 4 (8 MiB) being the default. */
+function bufSizePreset(preset: number): number {
+  if (Number.isInteger(preset) && preset >= 1 && preset <= 10) return 2 ** (preset - 1) * 1024 * 1024;
+  throw configErrors.invalidValue('engine.modern_ebpf.buf_size_preset', `Error reading config file: engine.modern_ebpf.buf_size_preset must be an integer from 1 (1 MiB) to 10 (512 MiB), got ${preset}`);
 }

@@ -60,13 +60,13 @@ export function liveStats(capture: LiveCapture): { nEvts: number; nDrops: number
 export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean> {
   let capture: LiveCapture;
   try {
-    capture = await openCapture({ syscalls: ['openat'] });
+    capture = await openCapture({ syscalls: ['openat'], bufferBytes: ctx.config.ringBufferBytes });
   } catch (e) {
     throw runErrors.unavailable('Cannot open the live driver (engine.kind=modern_ebpf)', `${(e as Error).message}\nRun as root on a kernel with BTF, or replay a capture with -o engine.kind=replay -o engine.replay.capture_file=FILE.`);
   }
   const syscalls = syscallsToCapture(ctx, o.rules.engine, capture.supported);
   capture.setSyscalls(syscalls);
-  ctx.logger.info(`Capturing ${syscalls.length} syscalls with the modern eBPF driver`);
+  ctx.logger.info(`Capturing ${syscalls.length} syscalls with the modern eBPF driver (ring buffer ${ctx.config.ringBufferBytes / 1048576} MiB)`);
   o.syscall.seedFromProc();
   o.onAttached(capture);
   const stopWaiter = o.stop.wait().then(() => capture.close());
