@@ -49,7 +49,7 @@ export interface FalcoConfig {
   /** Ring buffer size from `engine.modern_ebpf.buf_size_preset` (Falco's presets: 1 = 1 MiB … 10 = 512 MiB). */
   ringBufferBytes: number;
   webserver: { enabled: boolean; listenPort: number; listenAddress: string; healthzEndpoint: string; prometheusMetricsEnabled: boolean };
-  metrics: { enabled: boolean; interval: string; outputRule: boolean; outputFile: string };
+  metrics: { enabled: boolean; interval: string; intervalMs: number; outputRule: boolean; outputFile: string };
   loadPlugins: string[];
   plugins: { name: string; openParams: string; initConfig: unknown }[];
   watchConfigFiles: boolean;
@@ -233,6 +233,7 @@ export function interpretConfig(tree: YamlMap): FalcoConfig {
     metrics: {
       enabled: bool(tree, 'metrics.enabled', false),
       interval: str(tree, 'metrics.interval', '1h'),
+      intervalMs: parseMetricsInterval(str(tree, 'metrics.interval', '1h')),
       outputRule: bool(tree, 'metrics.output_rule', true),
       outputFile: str(tree, 'metrics.output_file', ''),
     },
@@ -264,4 +265,21 @@ function captureDuration(ms: number): number {
 function bufSizePreset(preset: number): number {
   if (Number.isInteger(preset) && preset >= 1 && preset <= 10) return 2 ** (preset - 1) * 1024 * 1024;
   throw configErrors.invalidValue('engine.modern_ebpf.buf_size_preset', `Error reading config file: engine.modern_ebpf.buf_size_preset must be an integer from 1 (1 MiB) to 10 (512 MiB), got ${preset}`);
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Falco's interval syntax: one or more `<number><unit>` (`ms`, `s`, `m`, `h`, `d`, `w`), e.g. `1h`, `1m30s`, `500ms`. */
+export function parseMetricsInterval(text: string): number {
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
+  let total = 0;
+  let end = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    total += Number(m[1]) * UNIT_MS[m[2]!]!;
+    end = re.lastIndex;
+  }
+  if (text === '' || end !== text.length || total <= 0) {
+    throw configErrors.invalidValue('metrics.interval', `Error reading config file: metrics.interval "${text}" is not a duration such as 15m, 1h or 30s`);
+  }
+  return total;
 }

@@ -23,6 +23,7 @@ import { containerMetadata, type ContainerMetadata } from './metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
 import { CaptureRecorder } from './capture';
+import { startMetricsSnapshots } from './metrics-snapshot';
 import type { RunSources } from './sources';
 
 /** Stops a run from anywhere: signals, `-M`, a source's fatal error. */
@@ -182,6 +183,10 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   }
 
   const stopReloading = installReload(ctx, rules, sources, outputs);
+  const stopSnapshots =
+    metrics !== undefined && config.metrics.enabled && config.metrics.outputRule
+      ? startMetricsSnapshots(() => metrics.render(), config.metrics.intervalMs, (a) => alerts.internal(a), (e) => logger.error(`Could not render the metrics snapshot: ${e.message}`))
+      : undefined;
 
   let timer: NodeJS.Timeout | undefined;
   if (ctx.cli.durationSeconds !== undefined) {
@@ -253,6 +258,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     if (timer) clearTimeout(timer);
     removeSignals();
     stopReloading();
+    stopSnapshots?.();
     await web?.close();
     await metadata?.service.close();
     await outputs.shutdown();
