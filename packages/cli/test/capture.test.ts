@@ -62,7 +62,9 @@ async function live(argv: string[], seconds: number, act: () => void): Promise<{
 
 /** The file names the open events of the capture touched, by our own reader. */
 function openedFiles(file: string): Set<string> {
-  const { batches } = readScapBuffer(readFileSync(file));
+  const { batches, state } = readScapBuffer(readFileSync(file));
+  // The process table of the moment the capture started: this test process was running then.
+  expect(state.threads.get(process.pid)?.comm).toBe(readFileSync('/proc/self/comm', 'utf8').trim());
   const cursor = new BatchCursor();
   const names = new Set<string>();
   for (const batch of batches) {

@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
-import { ScapWriter, type EventBatch, type MachineInfo } from '@falco-ts/driver';
+import { ScapWriter, newThread, type EventBatch, type MachineInfo, type ThreadInfo } from '@falco-ts/driver';
+import { scanProc, type ThreadSeed } from '@falco-ts/engine';
 import type { CaptureMode } from '../config/falco-config';
 
 export interface CaptureSettings {
@@ -46,9 +47,14 @@ export class CaptureRecorder {
   /** Files finished so far, in order. */
   readonly written: { path: string; events: number; rules: string[] }[] = [];
 
+  /**
+   * `threads` gives the process table written at the start of each file, so readers know the
+   * processes that were already running (default: a scan of /proc, as a live capture starts with).
+   */
   constructor(
     private readonly settings: CaptureSettings,
     private readonly log: (line: string) => void,
+    private readonly threads: () => Iterable<ThreadInfo> = procThreads,
   ) {}
 
   get enabled(): boolean {
@@ -87,7 +93,7 @@ export class CaptureRecorder {
       const { writer, done } = ScapWriter.toFile(path, { compress: false });
       this.current = { path, writer, done, untilNs: p.tsNs + p.durationMs * NS_PER_MS, rules: new Set([p.rule]) };
       this.log(`Starting capture to ${path} for ${p.durationMs} ms (rule "${p.rule}")`);
-      await writer.begin({ machine: machineInfo() });
+      await writer.begin({ machine: machineInfo(), threads: this.threads() });
     }
     const open = this.current;
     if (open === undefined) return;
@@ -127,4 +133,37 @@ function pidMax(): bigint {
   } catch {
     return 32768n; // the kernel's default
   }
+}
+
+/** The processes and threads running now, in the capture writer's shape (descriptors left out). */
+export function procThreads(): ThreadInfo[] {
+  return scanProc().threads.map(threadInfo);
+}
+
+function threadInfo(s: ThreadSeed): ThreadInfo {
+  const t = newThread(s.tid);
+  t.pid = s.pid;
+  t.ptid = s.ptid;
+  t.sid = s.sid ?? t.sid;
+  t.vpgid = s.vpgid ?? t.vpgid;
+  t.pgid = s.pgid ?? t.pgid;
+  t.vtid = s.vtid ?? s.tid;
+  t.vpid = s.vpid ?? s.pid;
+  t.comm = s.comm;
+  t.exe = s.exe;
+  t.exepath = s.exepath ?? '';
+  t.args = [...s.args];
+  t.env = [...(s.env ?? [])];
+  t.cwd = s.cwd;
+  t.uid = s.uid;
+  t.gid = s.gid;
+  t.loginuid = s.loginuid ?? t.loginuid;
+  t.tty = s.tty ?? 0;
+  t.capInheritable = s.capInheritable ?? 0n;
+  t.capPermitted = s.capPermitted ?? 0n;
+  t.capEffective = s.capEffective ?? 0n;
+  t.cgroups = [...(s.cgroups ?? [])];
+  t.fdlimit = s.fdlimit ?? 0;
+  t.pidnsInitStartTs = s.pidnsInitStartTs ?? 0n;
+  return t;
 }
