@@ -135,6 +135,26 @@ describe('capture on demand', () => {
     30000,
   );
 
+  maybe(
+    'reports a capture it cannot write and keeps detecting [privileged]',
+    () =>
+      withLiveLock(async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'falco-capture-bad-'));
+        const target = join(dir, 'watched.txt');
+        const other = join(dir, 'other.txt');
+        for (const f of [target, other]) writeFileSync(f, 'x');
+        const prefix = join(dir, 'missing-dir', 'cap');
+        const r = await live(['-r', rulesFile(dir, target, other), '-o', 'capture.enabled=true', '-o', `capture.path_prefix=${prefix}`], 3, () => {
+          expect(spawnSync('cat', [target]).status).toBe(0);
+          expect(spawnSync('cat', [other]).status).toBe(0);
+        });
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain('Could not start the capture for rule "test_capture_read": ENOENT');
+        expect(r.stdout).toContain('"rule":"test_no_capture_read"'); // detection went on after it
+      }),
+    30000,
+  );
+
   it('is accepted and ignored when replaying a capture', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'falco-capture-replay-'));
     const prefix = join(dir, 'never');

@@ -8,7 +8,7 @@
  * second file. Only one capture is open at a time: the writer awaits the file between batches, and
  * the live loop does not advance the driver until a batch is written.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { ScapWriter, newThread, type EventBatch, type MachineInfo, type ThreadInfo } from '@falco-ts/driver';
 import { scanProc, type ThreadSeed } from '@falco-ts/engine';
@@ -90,7 +90,16 @@ export class CaptureRecorder {
     if (p !== undefined) {
       this.pending = undefined;
       const path = `${this.settings.pathPrefix}_${p.eventNumber}_${p.tsNs}.scap`;
+      try {
+        // Opened once up front so a bad prefix (missing directory, no permission) is reported
+        // here and costs this capture only, not the detection.
+        closeSync(openSync(path, 'w'));
+      } catch (e) {
+        this.log(`Could not start the capture for rule "${p.rule}": ${(e as Error).message}`);
+        return;
+      }
       const { writer, done } = ScapWriter.toFile(path, { compress: false });
+      done.catch(() => undefined); // a late write error surfaces through `finish`
       this.current = { path, writer, done, untilNs: p.tsNs + p.durationMs * NS_PER_MS, rules: new Set([p.rule]) };
       this.log(`Starting capture to ${path} for ${p.durationMs} ms (rule "${p.rule}")`);
       await writer.begin({ machine: machineInfo(), threads: this.threads() });
@@ -107,8 +116,13 @@ export class CaptureRecorder {
     const open = this.current;
     if (open === undefined) return;
     this.current = undefined;
-    await open.writer.end();
-    await open.done;
+    try {
+      await open.writer.end();
+      await open.done;
+    } catch (e) {
+      this.log(`Could not write the capture to ${open.path}: ${(e as Error).message}`);
+      return;
+    }
     const entry = { path: open.path, events: open.writer.events, rules: [...open.rules] };
     this.written.push(entry);
     this.log(`Capture written to ${entry.path}: ${entry.events} events (rules: ${entry.rules.join(', ')})`);
