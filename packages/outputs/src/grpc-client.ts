@@ -3,7 +3,7 @@
  * (any Falco gRPC client works as well).
  */
 import type { ChannelCredentials, Client, ClientDuplexStream, ClientReadableStream } from '@grpc/grpc-js';
-import { credentials } from '@grpc/grpc-js';
+import type * as GrpcJsModule from '@grpc/grpc-js';
 import type { GrpcResponse } from './sinks/grpc';
 import { loadFalcoProtos } from './sinks/grpc';
 
@@ -21,6 +21,9 @@ export function falcoGrpcClients(
   address: string,
   tls?: { readonly ca: Buffer; readonly key: Buffer; readonly cert: Buffer },
 ): { outputs: FalcoOutputsClient; version: FalcoVersionClient; close(): void } {
+  // Loaded here, not at import: importers of the package that never open a client skip grpc-js.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { credentials } = require('@grpc/grpc-js') as typeof GrpcJsModule;
   const creds: ChannelCredentials = tls ? credentials.createSsl(tls.ca, tls.key, tls.cert) : credentials.createInsecure();
   const { outputs, version } = loadFalcoProtos();
   const o = new outputs(address, creds) as unknown as FalcoOutputsClient;

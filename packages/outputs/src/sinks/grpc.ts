@@ -7,8 +7,8 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { GrpcObject, ServerDuplexStream, ServerUnaryCall, ServerWritableStream, ServiceClientConstructor, sendUnaryData } from '@grpc/grpc-js';
-import { Server, ServerCredentials, loadPackageDefinition } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import type * as GrpcJsModule from '@grpc/grpc-js';
+import type * as ProtoLoaderModule from '@grpc/proto-loader';
 import type { Alert, FieldValue } from '../alert';
 import { priorityLevel } from '../alert';
 import { configError } from '../errors';
@@ -67,8 +67,17 @@ export function parseVersion(version: string): { version: string; major: number;
   };
 }
 
+// grpc-js and proto-loader are loaded on first use: together they are ~90 ms of start-up that
+// every `falco` run (and every importer of this package) would otherwise pay with gRPC disabled.
+function grpcJs(): typeof GrpcJsModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@grpc/grpc-js') as typeof GrpcJsModule;
+}
+
 /** Loads the service definitions; exported so tests and tools build real clients from the same files. */
 export function loadFalcoProtos(): { outputs: ServiceClientConstructor; version: ServiceClientConstructor } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadSync } = require('@grpc/proto-loader') as typeof ProtoLoaderModule;
   const def = loadSync(['outputs.proto', 'version.proto'], {
     includeDirs: [PROTO_DIR],
     keepCase: true,
@@ -76,7 +85,7 @@ export function loadFalcoProtos(): { outputs: ServiceClientConstructor; version:
     enums: Number,
     defaults: true,
   });
-  const root = loadPackageDefinition(def) as unknown as { falco: { outputs: GrpcObject; version: GrpcObject } };
+  const root = grpcJs().loadPackageDefinition(def) as unknown as { falco: { outputs: GrpcObject; version: GrpcObject } };
   return {
     outputs: root.falco.outputs.service as ServiceClientConstructor,
     version: root.falco.version.service as ServiceClientConstructor,
@@ -109,7 +118,8 @@ export const grpcSink = defineSink({
   },
   async create(config, ctx) {
     const unixPath = config.bind_address.startsWith('unix://') ? config.bind_address.slice('unix://'.length) : undefined;
-    let creds: ServerCredentials;
+    const { Server, ServerCredentials } = grpcJs();
+    let creds: GrpcJsModule.ServerCredentials;
     if (unixPath !== undefined) {
       if (unixPath === '') throw configError('grpc.bind_address', 'unix:// needs a path', config.bind_address);
       mkdirSync(dirname(unixPath), { recursive: true });
