@@ -2,13 +2,14 @@
  * `parse(text)`: condition text → AST, or a FilterSyntaxError naming line:column, the offending
  * text and what was expected.
  */
-import { ohm, type FailedMatchResult, type MatchResult, type OhmNode } from './grammar/ohm';
+import type * as OhmGrammarModule from './grammar/ohm';
+import type { FailedMatchResult, Grammar, MatchResult, OhmNode, Semantics } from './grammar/ohm';
 import type { Ast } from './ast';
 import type { FilterSyntaxError } from './errors';
 import { errors } from './errors';
 import { unescapeQuoted } from './escaping';
 import { parseFast } from './fast-parser';
-import { FILTER_GRAMMAR_RECIPE } from './grammar/generated/filter-grammar';
+import type * as FilterGrammarModule from './grammar/generated/filter-grammar';
 import { createToAst, LineMap, SemanticSyntaxError, type ToAstContext } from './semantics/to-ast';
 
 export interface ParseOptions {
@@ -18,10 +19,26 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_DEPTH = 100;
 
-// Rebuilt from the embedded recipe: compiling the grammar source at start-up costs ~250 ms.
-const grammar = ohm.makeRecipe(JSON.parse(FILTER_GRAMMAR_RECIPE));
 let context: ToAstContext = { lines: new LineMap(''), maxDepth: DEFAULT_MAX_DEPTH };
-const semantics = createToAst(grammar, () => context);
+let grammarPath: { readonly grammar: Grammar; readonly semantics: Semantics } | undefined;
+
+/**
+ * The grammar path is built on first use. The fast path reads most conditions (all of the
+ * default rules), so loading ohm and rebuilding the grammar (~20 ms) at import would be start-up
+ * time most runs never need. Rebuilt from the embedded recipe: compiling the grammar source
+ * costs ~250 ms.
+ */
+function loadGrammarPath(): { readonly grammar: Grammar; readonly semantics: Semantics } {
+  if (!grammarPath) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { ohm } = require('./grammar/ohm') as typeof OhmGrammarModule;
+    const { FILTER_GRAMMAR_RECIPE } = require('./grammar/generated/filter-grammar') as typeof FilterGrammarModule;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const grammar = ohm.makeRecipe(JSON.parse(FILTER_GRAMMAR_RECIPE));
+    grammarPath = { grammar, semantics: createToAst(grammar, () => context) };
+  }
+  return grammarPath;
+}
 
 /**
  * Rules that correspond to one recursive call in libsinsp's parser; their nesting is what its
@@ -52,6 +69,7 @@ export function parse(text: string, options: ParseOptions = {}): Ast {
 export function parseWithGrammar(text: string, maxDepth: number = DEFAULT_MAX_DEPTH, lines: LineMap = new LineMap(text)): Ast {
   if (text.length === 0) throw errors.empty(text);
   const deep = mayReachDepth(text, maxDepth);
+  const { grammar, semantics } = loadGrammarPath();
   let match: MatchResult;
   try {
     match = grammar.match(text, 'filter');
