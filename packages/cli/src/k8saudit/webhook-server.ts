@@ -18,7 +18,8 @@ import {
   type AuditWebhookLimits,
   type WebhookRejection,
 } from '@falco-ts/engine';
-import { Counter, type Registry } from 'prom-client';
+import type * as PromClient from 'prom-client';
+import type { Registry } from 'prom-client';
 
 /** Outcomes a request is counted under (`result` label). */
 export type WebhookResult = 'accepted' | WebhookRejection['reason'] | 'method_not_allowed';
@@ -39,6 +40,10 @@ export function webhookCounters(registry: Registry | undefined): AuditWebhookCou
   if (!registry) return { request: () => undefined, events: () => undefined };
   const known = countersByRegistry.get(registry);
   if (known) return known;
+  // A registry exists only when metrics are on; loading prom-client here rather than at import
+  // keeps it out of the start-up of runs without metrics.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Counter } = require('prom-client') as typeof PromClient;
   const requests = new Counter({
     name: 'falcosecurity_falco_k8saudit_webhook_requests_total',
     help: 'Kubernetes audit webhook requests by result (accepted, bad_json, not_audit_event, too_large, unauthorized, method_not_allowed)',
