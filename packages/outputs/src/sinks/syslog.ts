@@ -7,7 +7,8 @@ import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { DgramSocket } from 'node-unix-socket';
+import type * as UnixSocketModule from 'node-unix-socket';
+import type { DgramSocket } from 'node-unix-socket';
 import type { Alert } from '../alert';
 import { priorityLevel } from '../alert';
 import { configError, deliveryError } from '../errors';
@@ -74,7 +75,10 @@ function unixTransport(path: string): Transport {
       if (absentUntil !== 0 && Date.now() < absentUntil) {
         return Promise.reject(deliveryError('syslog', `no syslog daemon at ${path}: ${absentReason}`, 'ENOENT', false));
       }
-      sock ??= new DgramSocket();
+      // The unix datagram addon is loaded with the first socket, not at import, so runs with
+      // syslog_output disabled do not load a native module (~10 ms of start-up).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      sock ??= new (require('node-unix-socket') as typeof UnixSocketModule).DgramSocket();
       const s = sock;
       return new Promise((resolve, reject) => {
         s.sendTo(msg, 0, msg.length, path, (err) => {
