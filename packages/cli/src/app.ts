@@ -5,10 +5,10 @@
  * stderr and exit code 1, never as a crash.
  */
 import { existsSync } from 'node:fs';
-import { printEvents, printFields } from './actions/list';
+import type * as ListActions from './actions/list';
 import { pageSizeText } from './actions/page-size';
 import { printPlugins } from './actions/plugins';
-import { runInspect } from './actions/inspect';
+import type * as InspectAction from './actions/inspect';
 import { printVersion } from './actions/version';
 import { interpretConfig, type FalcoConfig } from './config/falco-config';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from './config/load';
@@ -16,8 +16,19 @@ import { FalcoCliError } from './errors';
 import { processIo, type CliIo } from './io';
 import { Logger } from './logger';
 import { helpText, parseCommandLine, type CliOptions } from './options';
-import { runRulesActions } from './actions/rules-actions';
+import type * as RulesActions from './actions/rules-actions';
 import { versionInfo } from './version';
+
+/*
+ * The heavier actions are loaded when chosen, not at import: the field/event listings pull in the
+ * engine's and driver's tables, `inspect` and the rules actions the whole detector. `--version`,
+ * `--help` and `--page-size` then start without them.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const listActions = (): typeof ListActions => require('./actions/list') as typeof ListActions;
+const inspectAction = (): typeof InspectAction => require('./actions/inspect') as typeof InspectAction;
+const rulesActions = (): typeof RulesActions => require('./actions/rules-actions') as typeof RulesActions;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const EXIT_SUCCESS = 0;
 export const EXIT_FAILURE = 1;
@@ -46,7 +57,7 @@ function loadContextConfig(cli: CliOptions, io: CliIo): LoadedConfig {
 
 export async function runFalco(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    if (argv[0] === 'inspect') return await runInspect(argv.slice(1), io);
+    if (argv[0] === 'inspect') return await inspectAction().runInspect(argv.slice(1), io);
     const cli = parseCommandLine(argv);
     if (cli.help) {
       io.stdout(helpText());
@@ -69,9 +80,9 @@ export async function runFalco(argv: readonly string[], io: CliIo = processIo())
     for (const note of loaded.notes) logger.debug(note);
 
     if (cli.listPlugins || cli.pluginInfo !== undefined) return printPlugins(ctx);
-    if (cli.listFields !== undefined) return printFields(ctx);
-    if (cli.listEvents) return printEvents(ctx);
-    return await runRulesActions(ctx);
+    if (cli.listFields !== undefined) return listActions().printFields(ctx);
+    if (cli.listEvents) return listActions().printEvents(ctx);
+    return await rulesActions().runRulesActions(ctx);
   } catch (e) {
     if (e instanceof FalcoCliError) {
       io.stderr(`Error: ${e.message}\n`);
