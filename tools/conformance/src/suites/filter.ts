@@ -16,10 +16,10 @@ import {
   parse,
   print,
   type CustomCheck,
-  type FieldDefinition,
   type FieldRegistry,
   type FieldType,
 } from '@falco-ts/filter-lang';
+import { syscallFieldRegistry } from '@falco-ts/engine';
 import type { CaseResult, Suite } from '../suite';
 
 interface FilterCase {
@@ -61,61 +61,10 @@ function* readCases(file: string): Generator<FilterCase> {
 }
 
 /**
- * The regular syscall fields come from the engine. A registry export (with extractors) is
- * preferred; the engine's field catalogue (names, types, argument rules — what compilation
- * needs) is used otherwise. Without either, cases that need the fields fail and say so.
+ * The regular syscall fields, from the engine. Cases only compile against them (and mock_eval
+ * cases evaluate mock fields without an event), so the event type does not matter here.
  */
-async function loadSyscallRegistry(): Promise<{ registry?: FieldRegistry; origin: string }> {
-  let engine: Record<string, unknown>;
-  try {
-    engine = (await import('@falco-ts/engine')) as Record<string, unknown>;
-  } catch (e) {
-    return { origin: `engine not loadable: ${(e as Error).message}` };
-  }
-  for (const key of ['syscallFieldRegistry', 'syscallFilterRegistry', 'createSyscallFieldRegistry']) {
-    let candidate = engine[key];
-    if (typeof candidate === 'function') candidate = (candidate as () => unknown)();
-    if (candidate && typeof (candidate as FieldRegistry).get === 'function') {
-      const probe = (candidate as FieldRegistry).get('proc.name');
-      if (probe && typeof probe.extract === 'function') return { registry: candidate as FieldRegistry, origin: key };
-    }
-  }
-  const catalogue = engine['syscallFieldCatalogue'] as CatalogueLike | undefined;
-  if (catalogue && typeof catalogue.lookup === 'function') {
-    return { registry: catalogueRegistry(catalogue), origin: 'syscallFieldCatalogue' };
-  }
-  return { origin: 'syscall field registry not available' };
-}
-
-interface CatalogueLike {
-  lookup(
-    name: string,
-    arg?: string,
-  ): { ok: true; ref: { info: { name: string; type: string; flags: { list: boolean } } } } | { ok: false; reason: string; message: string };
-}
-
-/** Compile-time view of the engine's catalogue: real names, types and argument rules. */
-function catalogueRegistry(catalogue: CatalogueLike): FieldRegistry {
-  const toDefinition = (name: string, type: string, list: boolean): FieldDefinition => ({
-    name,
-    type: (type === 'dynamic' ? 'charbuf' : type) as FieldType,
-    list,
-    extract: () => {
-      throw new Error(`field ${name}: the engine catalogue has no extractor (compile-only use)`);
-    },
-  });
-  return {
-    get(name) {
-      const r = catalogue.lookup(name);
-      return r.ok ? toDefinition(r.ref.info.name, r.ref.info.type, r.ref.info.flags.list) : undefined;
-    },
-    resolve(name, arg) {
-      const r = catalogue.lookup(name, arg);
-      if (r.ok) return toDefinition(r.ref.info.name, r.ref.info.type, r.ref.info.flags.list);
-      return r.reason === 'unknown' ? undefined : { error: r.message };
-    },
-  };
-}
+const SYSCALL_FIELDS = syscallFieldRegistry as unknown as FieldRegistry;
 
 const MOCK_TYPES: Record<string, FieldType> = { CHARBUF: 'charbuf', BYTEBUF: 'bytebuf' };
 
@@ -177,7 +126,6 @@ function checkRejection(c: FilterCase, e: unknown): CaseResult {
 
 export const suite: Suite = {
   async *run(inputs) {
-    const syscall = await loadSyscallRegistry();
     const mocks = new Map<string, FieldRegistry>();
     const registryFor = (c: FilterCase, file: string): FieldRegistry | string => {
       if (c.factory === 'mock') {
@@ -188,9 +136,9 @@ export const suite: Suite = {
           mock = mockRegistry(path);
           mocks.set(path, mock);
         }
-        return syscall.registry ? chainRegistries(mock, syscall.registry) : mock;
+        return chainRegistries(mock, SYSCALL_FIELDS);
       }
-      return syscall.registry ?? `${syscall.origin}`;
+      return SYSCALL_FIELDS;
     };
 
     for (const file of caseFiles(inputs)) {
