@@ -6,12 +6,11 @@
  * change, then the compiled predicates in rule definition order. No allocation per event: the
  * returned match list is a reused array.
  */
-import type { Ast, FieldRegistry } from '@falco-ts/filter-lang';
 import type { EventSource } from './source';
 import { Collector } from './loader/collector';
 import { LoadContext } from './loader/context';
-import type { CompiledCondition } from './loader/condition';
-import { RulesCompiler, type CompileOutput, type Expansion, type CompiledRule, type ExtraOutputField, type ExtraOutputFormat } from './loader/compiler';
+import { RulesCompiler, type CompileOutput, type CompiledRule, type ExtraOutputField, type ExtraOutputFormat } from './loader/compiler';
+import { CompileCaches } from './loader/compile-caches';
 import { LoadError } from './loader/load-error';
 import { RulesReader } from './loader/reader';
 import { LoadResult } from './loader/result';
@@ -53,11 +52,9 @@ export class Engine {
   private readonly extraOutputFields: ExtraOutputField[] = [];
   private minPriority: Priority = 7;
   private readonly matches: CompiledRule[] = [];
-  private readonly parseCache = new Map<string, Ast>();
-  // Every load recompiles all files so far; these let unchanged macros and rules skip expansion
-  // and compilation on the second and later loads.
-  private expansionCache = new WeakMap<Ast, Expansion>();
-  private conditionCache = new WeakMap<Ast, Map<FieldRegistry<unknown>, CompiledCondition<unknown>>>();
+  // Every load recompiles all files so far; these let unchanged lists, macros and rules skip
+  // parsing, expansion, checks and compilation on the second and later loads.
+  private caches = new CompileCaches();
   private readonly fieldOrder = new WeakMap<CompiledRule, readonly string[]>();
   private lastIndex: EvalIndex | undefined;
   private lastSource = '';
@@ -142,9 +139,7 @@ export class Engine {
     const compiler = new RulesCompiler(this.sources, result, {
       extraOutputs: this.extraOutputs,
       extraOutputFields: this.extraOutputFields,
-      parseCache: this.parseCache,
-      expansionCache: this.expansionCache,
-      conditionCache: this.conditionCache,
+      caches: this.caches,
     });
     const out = compiler.compile(this.collector);
     if (!out) return result;
@@ -167,9 +162,7 @@ export class Engine {
     this.collector = this.newCollector();
     this.compiled = undefined;
     this.contents.clear();
-    this.parseCache.clear();
-    this.expansionCache = new WeakMap();
-    this.conditionCache = new WeakMap();
+    this.caches = new CompileCaches();
     this.rulesets.reset([]);
     this.indexes.clear();
     this.lastIndex = undefined;

@@ -31,11 +31,49 @@ import { appendExceptions, substituteList } from './text-expansion';
 import { eventCodesOf } from '../ruleset/evttypes';
 import { compileFormat, type CompiledFormat } from '../output/compiled-format';
 import { compileCondition, type CompiledCondition, type ConditionPredicate } from './condition';
+import { cachedByAst, type CompileCaches, type PositionedWarning, type UnknownEventType } from './compile-caches';
+
+export type { Expansion } from './compile-caches';
+
+/** The macros a condition may refer to: those first defined before its visibility. */
+class VisibleMacros {
+  constructor(
+    private readonly byName: ReadonlyMap<string, CompiledMacro>,
+    private readonly visibility: number,
+  ) {}
+
+  get(name: string): CompiledMacro | undefined {
+    const m = this.byName.get(name);
+    return m !== undefined && m.info.index < this.visibility ? m : undefined;
+  }
+}
 
 /** True when every macro looked up before resolves to the same AST object now. */
-function sameLookups(lookups: ReadonlyMap<string, Ast>, known: ReadonlyMap<string, CompiledMacro>): boolean {
+function sameLookups(lookups: ReadonlyMap<string, Ast>, known: VisibleMacros): boolean {
   for (const [name, ast] of lookups) if (known.get(name)?.ast !== ast) return false;
   return true;
+}
+
+const BLANKS = new Set([' ', '\t', '\n', '\r']);
+const DELIMS = new Set([...BLANKS, '(', ')', ',', '=']);
+
+/**
+ * The words of a condition as list substitution sees them: the maximal runs of characters that
+ * are not delimiters. A list name (which contains no delimiter) is replaced exactly where it is
+ * one of these words, so a list whose name is not among them is skipped without a scan.
+ */
+function delimitedWords(text: string): Set<string> {
+  const words = new Set<string>();
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || DELIMS.has(text[i]!)) {
+      if (start !== -1) words.add(text.slice(start, i));
+      start = -1;
+    } else if (start === -1) {
+      start = i;
+    }
+  }
+  return words;
 }
 
 const MAX_CONDITION_DEPTH = 1000;
@@ -59,25 +97,8 @@ export interface ExtraOutputField extends ExtraOutputFormat {
 export interface CompileOptions {
   extraOutputs: readonly ExtraOutputFormat[];
   extraOutputFields: readonly ExtraOutputField[];
-  /**
-   * Parsed conditions by text, shared across loads: every load recompiles all files so far, and
-   * ASTs are immutable, so a text parsed once need not be parsed again.
-   */
-  parseCache?: Map<string, Ast>;
-  /**
-   * Macro expansion results by unexpanded AST, shared across loads like `parseCache`: the entry
-   * holds, for every macro name looked up while expanding, the macro AST that was substituted, so
-   * it is reused only when each of those is still the same object.
-   */
-  expansionCache?: WeakMap<Ast, Expansion>;
-  /** Compiled conditions by expanded AST and field registry (ASTs are immutable). */
-  conditionCache?: WeakMap<Ast, Map<FieldRegistry<unknown>, CompiledCondition<unknown>>>;
-}
-
-export interface Expansion {
-  /** Every macro name looked up, with the macro AST it resolved to. */
-  readonly lookups: ReadonlyMap<string, Ast>;
-  readonly result: Ast;
+  /** Results of earlier loads of the same engine (see CompileCaches); none: compute everything. */
+  caches?: CompileCaches;
 }
 
 export interface CompiledList {
@@ -185,16 +206,20 @@ export class RulesCompiler {
   /** Lists substituted, then parsed; syntax errors point into the condition. */
   private parseCondition(condition: string, lists: CompiledList[], ctx: LoadContext): Ast {
     let text = condition;
+    let words = delimitedWords(text);
     for (const l of lists) {
+      if (!words.has(l.name)) continue;
       const r = substituteList(text, l.name, l.items);
       text = r.text;
       if (r.used) l.used = true;
+      // The items may bring in names of lists later in the order; those are substituted too.
+      words = delimitedWords(text);
     }
-    const cached = this.options.parseCache?.get(text);
+    const cached = this.options.caches?.parsed.get(text);
     if (cached) return cached;
     try {
       const ast = parse(text, { maxDepth: MAX_CONDITION_DEPTH });
-      this.options.parseCache?.set(text, ast);
+      this.options.caches?.parsed.set(text, ast);
       return ast;
     } catch (e) {
       if (e instanceof FilterSyntaxError) {
@@ -209,30 +234,33 @@ export class RulesCompiler {
     for (const m of infos) {
       out.macros.push({ name: m.name, ast: this.parseCondition(m.cond, out.lists, m.condCtx), used: false, info: m });
     }
+    this.macrosByName = new Map(out.macros.map((m) => [m.name, m]));
     for (const m of out.macros) {
-      m.ast = this.resolveMacros(m.ast, out.macros, m.info.cond, m.info.visibility, m.info.ctx);
+      m.ast = this.resolveMacros(m.ast, m.info.cond, m.info.visibility, m.info.ctx);
     }
   }
+
+  /** The compiled macros by name (collector names are unique), set by compileMacros. */
+  private macrosByName: ReadonlyMap<string, CompiledMacro> = new Map();
 
   /**
    * Replaces macro references with the macro's (already expanded) AST. Only macros whose first
    * definition comes before `visibility` are known. The first unknown macro is an error.
    */
-  private resolveMacros(ast: Ast, macros: CompiledMacro[], condition: string, visibility: number, ctx: LoadContext): Ast {
-    const known = new Map<string, CompiledMacro>();
-    for (const m of macros) if (m.info.index < visibility) known.set(m.name, m);
-    const cached = this.options.expansionCache?.get(ast);
+  private resolveMacros(ast: Ast, condition: string, visibility: number, ctx: LoadContext): Ast {
+    const known = new VisibleMacros(this.macrosByName, visibility);
+    const cached = this.options.caches?.expansions.get(ast);
     if (cached && sameLookups(cached.lookups, known)) {
       for (const name of cached.lookups.keys()) known.get(name)!.used = true;
       return cached.result;
     }
     const lookups = new Map<string, Ast>();
     const result = this.expand(ast, known, lookups, condition, ctx);
-    this.options.expansionCache?.set(ast, { lookups, result });
+    this.options.caches?.expansions.set(ast, { lookups, result });
     return result;
   }
 
-  private expand(ast: Ast, known: ReadonlyMap<string, CompiledMacro>, lookups: Map<string, Ast>, condition: string, ctx: LoadContext): Ast {
+  private expand(ast: Ast, known: VisibleMacros, lookups: Map<string, Ast>, condition: string, ctx: LoadContext): Ast {
     const resolve = (node: Ast, stack: readonly string[]): Ast =>
       transform(node, {
         [NodeType.Identifier]: (id) => {
@@ -296,7 +324,7 @@ export class RulesCompiler {
 
       let format: CompiledFormat<unknown>;
       try {
-        format = compileFormat(output, source);
+        format = this.compileFormatCached(output, source);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (r.skipIfUnknownFilter && isUnknownTypeOrField(message)) {
@@ -308,7 +336,7 @@ export class RulesCompiler {
       this.warnDeprecatedInOutput(output, r.outputCtx);
       for (const [name, fmt, raw] of extraFieldFormats) {
         try {
-          extraFields.set(name, { format: fmt, compiled: compileFormat(fmt, source), raw });
+          extraFields.set(name, { format: fmt, compiled: this.compileFormatCached(fmt, source), raw });
         } catch (e) {
           throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', e instanceof Error ? e.message : String(e), r.outputCtx);
         }
@@ -316,16 +344,17 @@ export class RulesCompiler {
       }
 
       let ast = this.parseCondition(conditionText, out.lists, r.condCtx);
-      ast = this.resolveMacros(ast, out.macros, conditionText, Number.MAX_SAFE_INTEGER, r.ctx);
-      this.warnCondition(ast, conditionText, r.condCtx);
+      ast = this.resolveMacros(ast, conditionText, Number.MAX_SAFE_INTEGER, r.ctx);
+      this.report(this.conditionWarnings(ast), conditionText, r.condCtx);
 
-      const unknownType = this.findUnknownEventType(ast, source);
+      const checks = this.sourceChecks(ast, source);
+      const unknownType = checks.unknownType;
       let predicate: ConditionPredicate<unknown>;
       try {
         if (unknownType) throw new FilterCompileError('FILTER_VALUE', `unknown event type ${unknownType.name}`, unknownType.position, conditionText);
         const compiled = this.compileCached(ast, source.fields as FieldRegistry<unknown>);
         predicate = compiled.predicate;
-        this.warnValuesLookingLikeFields(ast, source, conditionText, r.condCtx);
+        this.report(checks.valueWarnings, conditionText, r.condCtx);
         for (const w of compiled.warnings) {
           // Falco words this one itself (see warnValuesLookingLikeFields).
           if (w.code === 'FIELD_NAME_AS_VALUE') continue;
@@ -341,7 +370,7 @@ export class RulesCompiler {
         throw new LoadError('LOAD_ERR_COMPILE_CONDITION', e.reason, ctx);
       }
 
-      const codes = eventCodesOf(ast, source);
+      const codes = cachedByAst(this.options.caches?.eventCodes, ast, source, () => eventCodesOf(ast, source));
       if (source.eventTypeFields.length > 0 && codes.length > 100 && r.warnEvttypes) {
         this.result.addWarning('LOAD_NO_EVTTYPE', MSG.noEvttype, r.ctx);
       }
@@ -359,7 +388,7 @@ export class RulesCompiler {
         conditionText,
         ast,
         predicate,
-        eventCodes: codes,
+        eventCodes: codes as number[],
         output,
         format,
         extraFields,
@@ -371,19 +400,45 @@ export class RulesCompiler {
 
   /** compileCondition, reusing the result for an expanded AST compiled before (in an earlier load). */
   private compileCached(ast: Ast, registry: FieldRegistry<unknown>): CompiledCondition<unknown> {
-    const cache = this.options.conditionCache;
-    let byRegistry = cache?.get(ast);
-    const hit = byRegistry?.get(registry);
+    return cachedByAst(this.options.caches?.conditions, ast, registry, () => compileCondition(ast, registry));
+  }
+
+  /** compileFormat, reusing an earlier successful compilation of the same text for the source. */
+  private compileFormatCached(format: string, source: EventSource<unknown>): CompiledFormat<unknown> {
+    const caches = this.options.caches;
+    if (!caches) return compileFormat(format, source);
+    let bySource = caches.formats.get(source);
+    const hit = bySource?.get(format);
     if (hit) return hit;
-    const compiled = compileCondition(ast, registry);
-    if (cache) {
-      if (!byRegistry) {
-        byRegistry = new Map();
-        cache.set(ast, byRegistry);
-      }
-      byRegistry.set(registry, compiled);
+    const compiled = compileFormat(format, source);
+    if (!bySource) {
+      bySource = new Map();
+      caches.formats.set(source, bySource);
     }
+    bySource.set(format, compiled);
     return compiled;
+  }
+
+  /** Adds positioned condition warnings to the result, in the rule's condition context. */
+  private report(warnings: readonly PositionedWarning[], condition: string, ctx: LoadContext): void {
+    for (const w of warnings) this.result.addWarning(w.code, w.message, ctx.inCondition(w.position, condition));
+  }
+
+  private conditionWarnings(ast: Ast): readonly PositionedWarning[] {
+    const cache = this.options.caches?.conditionWarnings;
+    let warnings = cache?.get(ast);
+    if (!warnings) {
+      warnings = findConditionWarnings(ast);
+      cache?.set(ast, warnings);
+    }
+    return warnings;
+  }
+
+  private sourceChecks(ast: Ast, source: EventSource<unknown>): { valueWarnings: readonly PositionedWarning[]; unknownType: UnknownEventType | undefined } {
+    return cachedByAst(this.options.caches?.sourceChecks, ast, source, () => ({
+      valueWarnings: findValuesLookingLikeFields(ast, source),
+      unknownType: findUnknownEventType(ast, source),
+    }));
   }
 
   private warnDeprecatedInOutput(format: string, ctx: LoadContext): void {
@@ -398,81 +453,79 @@ export class RulesCompiler {
     }
   }
 
-  /** Deprecated fields and `<NA>` comparisons in a (resolved) condition. */
-  private warnCondition(ast: Ast, condition: string, ctx: LoadContext): void {
-    const seen = new Set<string>();
-    walk(ast, (node: Node) => {
-      if (node.type === NodeType.Field && DEPRECATED_FIELDS.has(node.name) && !seen.has(node.name)) {
-        seen.add(node.name);
-        this.result.addWarning(
-          'LOAD_DEPRECATED_ITEM',
-          DEPRECATED_FIELDS.get(node.name)!,
-          ctx.inCondition(node.loc.start, condition),
-        );
-      }
-      if (node.type === NodeType.BinaryCheck) {
-        const r = node.right;
-        const isNa =
-          (r.type === NodeType.Value && r.value === '<NA>') ||
-          (r.type === NodeType.List && r.items.some((i) => i.value === '<NA>'));
-        if (isNa) {
-          this.result.addWarning(
-            'LOAD_UNSAFE_NA_CHECK',
+}
+
+/** Deprecated fields and `<NA>` comparisons in a (resolved) condition. */
+function findConditionWarnings(ast: Ast): PositionedWarning[] {
+  const out: PositionedWarning[] = [];
+  const seen = new Set<string>();
+  walk(ast, (node: Node) => {
+    if (node.type === NodeType.Field && DEPRECATED_FIELDS.has(node.name) && !seen.has(node.name)) {
+      seen.add(node.name);
+      out.push({ code: 'LOAD_DEPRECATED_ITEM', message: DEPRECATED_FIELDS.get(node.name)!, position: node.loc.start });
+    }
+    if (node.type === NodeType.BinaryCheck) {
+      const r = node.right;
+      const isNa =
+        (r.type === NodeType.Value && r.value === '<NA>') ||
+        (r.type === NodeType.List && r.items.some((i) => i.value === '<NA>'));
+      if (isNa) {
+        out.push({
+          code: 'LOAD_UNSAFE_NA_CHECK',
+          message:
             "Comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. If you need to check for the existence of a field, consider using the 'exists' operator instead.",
-            ctx.inCondition(node.loc.start, condition),
-          );
-        }
+          position: node.loc.start,
+        });
       }
-    });
-  }
+    }
+  });
+  return out;
+}
 
-  /**
-   * A right-hand value that reads as a field name (or a transformer call) was probably meant as
-   * one; Falco warns, checking the value with surrounding blanks removed.
-   */
-  private warnValuesLookingLikeFields(ast: Ast, source: EventSource<unknown>, condition: string, ctx: LoadContext): void {
-    walk(ast, (node: Node) => {
-      if (node.type !== NodeType.BinaryCheck) return;
-      const values = node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
-      for (const v of values) {
-        const stripped = v.value.trim();
-        if (stripped === '') continue;
-        const bare = stripped.replace(/\[.*\]$/s, '');
-        if (source.fields.get(stripped) !== undefined || (bare !== stripped && source.fields.get(bare) !== undefined)) {
-          this.result.addWarning(
-            'LOAD_COMPILE_CONDITION',
-            `'${v.value}' may be a valid field misused as a const string value`,
-            ctx.inCondition(v.loc.start, condition),
-          );
-        } else if (TRANSFORMER_VALUE.test(stripped)) {
-          this.result.addWarning(
-            'LOAD_COMPILE_CONDITION',
-            `'${v.value}' may be a valid field transformer misused as a const string value`,
-            ctx.inCondition(v.loc.start, condition),
-          );
-        }
+/**
+ * A right-hand value that reads as a field name (or a transformer call) was probably meant as
+ * one; Falco warns, checking the value with surrounding blanks removed.
+ */
+function findValuesLookingLikeFields(ast: Ast, source: EventSource<unknown>): PositionedWarning[] {
+  const out: PositionedWarning[] = [];
+  walk(ast, (node: Node) => {
+    if (node.type !== NodeType.BinaryCheck) return;
+    const values = node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
+    for (const v of values) {
+      const stripped = v.value.trim();
+      if (stripped === '') continue;
+      const bare = stripped.replace(/\[.*\]$/s, '');
+      if (source.fields.get(stripped) !== undefined || (bare !== stripped && source.fields.get(bare) !== undefined)) {
+        out.push({ code: 'LOAD_COMPILE_CONDITION', message: `'${v.value}' may be a valid field misused as a const string value`, position: v.loc.start });
+      } else if (TRANSFORMER_VALUE.test(stripped)) {
+        out.push({
+          code: 'LOAD_COMPILE_CONDITION',
+          message: `'${v.value}' may be a valid field transformer misused as a const string value`,
+          position: v.loc.start,
+        });
       }
-    });
-  }
+    }
+  });
+  return out;
+}
 
-  /** The first `evt.type` comparison value that names no event type of the source. */
-  private findUnknownEventType(ast: Ast, source: EventSource<unknown>): { name: string; position: { offset: number; line: number; column: number } } | undefined {
-    if (source.eventTypeFields.length === 0) return undefined;
-    let found: { name: string; position: { offset: number; line: number; column: number } } | undefined;
-    walk(ast, (node: Node) => {
-      if (found || node.type !== NodeType.BinaryCheck) return;
-      if (node.left.type !== NodeType.Field || !source.eventTypeFields.includes(node.left.name)) return;
-      const values =
-        node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
-      for (const v of values) {
-        if (source.eventTypes.codesForName(v.value).length === 0) {
-          found = { name: v.value, position: v.loc.start };
-          return;
-        }
+/** The first `evt.type` comparison value that names no event type of the source. */
+function findUnknownEventType(ast: Ast, source: EventSource<unknown>): UnknownEventType | undefined {
+  if (source.eventTypeFields.length === 0) return undefined;
+  let found: UnknownEventType | undefined;
+  walk(ast, (node: Node) => {
+    if (found || node.type !== NodeType.BinaryCheck) return;
+    if (node.left.type !== NodeType.Field || !source.eventTypeFields.includes(node.left.name)) return;
+    const values =
+      node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
+    for (const v of values) {
+      if (source.eventTypes.codesForName(v.value).length === 0) {
+        found = { name: v.value, position: v.loc.start };
+        return;
       }
-    });
-    return found;
-  }
+    }
+  });
+  return found;
 }
 
 function isUnknownTypeOrField(message: string): boolean {

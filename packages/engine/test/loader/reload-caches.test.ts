@@ -1,7 +1,8 @@
 /**
  * Every load recompiles all files so far, reusing parsed conditions, macro expansions and
  * compiled conditions from earlier loads. A later file that changes a macro must still change
- * every rule using it, including rules of earlier files and macros using that macro.
+ * every rule using it, including rules of earlier files and macros using that macro; and every
+ * load reports the warnings of all rules so far, cached or not.
  */
 import { print } from '@falco-ts/filter-lang';
 import { Engine } from '../../src/engine';
@@ -68,5 +69,59 @@ describe('loading several files', () => {
     const result = engine.loadRules(`- rule: r\n  desc: d\n  condition: m\n  output: x\n  priority: INFO\n`, 'b.yaml');
     expect(result.successful).toBe(false);
     expect(result.errors[0]!.message).toBe("Undefined macro 'm' used in filter.");
+  });
+
+  it('reports the condition warnings of earlier rules again on every load, at the same positions', () => {
+    const rules = `- rule: na
+  desc: d
+  condition: evt.type = open and proc.name = <NA> and fd.name = proc.name
+  output: x %proc.name
+  priority: INFO
+`;
+    const engine = newEngine();
+    const first = engine.loadRules(rules, 'first.yaml').toJSON();
+    const second = engine.loadRules(`- list: unrelated\n  items: [a]\n`, 'second.yaml').toJSON();
+    expect(first.warnings.map((w) => w.code)).toEqual(['LOAD_UNSAFE_NA_CHECK', 'LOAD_COMPILE_CONDITION']);
+    expect(second.warnings.filter((w) => w.code !== 'LOAD_UNUSED_LIST')).toEqual(first.warnings);
+    expect(second.warnings.map((w) => w.code)).toContain('LOAD_UNUSED_LIST');
+  });
+
+  it('substitutes a list that a later file defines into a condition of an earlier file, and lists named by list items', () => {
+    const engine = newEngine();
+    const first = `- list: shells
+  items: [bash, more_shells]
+- rule: r
+  desc: d
+  condition: evt.type = execve and proc.name in (shells)
+  output: x
+  priority: INFO
+`;
+    engine.loadRules(first, 'first.yaml');
+    expect(conditions(engine)['r']).toBe('(evt.type = execve and proc.name in (bash, more_shells))');
+    const second = `- list: more_shells
+  items: [zsh, fish]
+`;
+    const result = engine.loadRules(second, 'second.yaml');
+    expect(result.successful).toBe(true);
+    // Lists are substituted in definition order: more_shells comes after shells, so the name that
+    // shells brought in is replaced too.
+    expect(conditions(engine)['r']).toBe('(evt.type = execve and proc.name in (bash, zsh, fish))');
+    expect(result.warnings.map((w) => w.code)).not.toContain('LOAD_UNUSED_LIST');
+  });
+
+  it('shares a compiled output format between rules and loads with the same output', () => {
+    const engine = newEngine();
+    const rule = (name: string) => `- rule: ${name}
+  desc: d
+  condition: evt.type = open
+  output: opened %fd.name by %proc.name
+  priority: INFO
+`;
+    engine.loadRules(rule('a') + rule('b'), 'first.yaml');
+    const [a, b] = engine.rules();
+    expect(a!.format).toBe(b!.format);
+    engine.loadRules(rule('c'), 'second.yaml');
+    expect(engine.rules()[0]!.format).toBe(a!.format);
+    expect(engine.rules()[2]!.format.fieldNames).toEqual(['fd.name', 'proc.name']);
   });
 });
