@@ -93,20 +93,6 @@ const DEFAULT_BATCH_BYTES = 1 << 20;
 const DEFAULT_MAX_BLOCK = 64 << 20;
 
 /**
- * Copy without creating a subarray per event: 32-bit words through DataViews for small events
- * (most are well under 256 bytes), set() for large ones.
- */
-function copyBytes(src: Uint8Array, srcDv: DataView, from: number, dst: Uint8Array, dstDv: DataView, to: number, n: number): void {
-  if (n > 256) {
-    dst.set(src.subarray(from, from + n), to);
-    return;
-  }
-  let k = 0;
-  for (; k + 4 <= n; k += 4) dstDv.setInt32(to + k, srcDv.getInt32(from + k, true), true);
-  for (; k < n; k++) dst[to + k] = src[from + k]!;
-}
-
-/**
  * A batch buffer. Not zero-filled: every byte up to the batch's `byteLength` is written before the
  * batch is handed out, and nothing reads past it, so clearing a megabyte per batch is wasted work.
  */
@@ -120,14 +106,22 @@ export class ScapParser {
   /** True once the first event block has been seen (the initial state is then complete). */
   sawEvents = false;
   private sawHeader = false;
-  private buf = new Uint8Array(64 * 1024);
-  private dv = new DataView(this.buf.buffer);
+  /**
+   * One allocation holds both the input and the batch being built: input bytes (complete blocks
+   * and the start of an incomplete one) in [0, inCap), the batch in [inCap, inCap + stageCap). An
+   * event then moves into the batch with one `copyWithin`, a native copy inside one typed array
+   * that allocates nothing (copying between two arrays needs a subarray or a JS loop per event);
+   * `flush` copies the finished batch out into its own exactly sized buffer.
+   */
+  private buf: Uint8Array;
+  private dv: DataView;
+  private inCap = 64 * 1024;
+  private stageCap: number;
   private start = 0;
   private end = 0;
   /** Stream offset of buf[0]. */
   private base = 0;
-  private out: Uint8Array;
-  private outDv: DataView;
+  /** Bytes and records of the batch being built, at buf[inCap..inCap + outUsed). */
   private outUsed = 0;
   private outCount = 0;
   private readonly converter = new Converter();
@@ -147,8 +141,9 @@ export class ScapParser {
     this.maxBlock = opts.maxBlockBytes ?? DEFAULT_MAX_BLOCK;
     this.convert = opts.convert ?? true;
     this.skipUnknown = opts.unknownEvents === 'skip';
-    this.out = batchBuffer(this.batchBytes);
-    this.outDv = new DataView(this.out.buffer);
+    this.stageCap = this.batchBytes;
+    this.buf = new Uint8Array(this.inCap + this.stageCap);
+    this.dv = new DataView(this.buf.buffer);
   }
 
   private fail(code: CaptureErrorCode, msg: string, at: number): never {
@@ -156,7 +151,10 @@ export class ScapParser {
     throw new CaptureFormatError(code, msg, { file: this.opts.file, offset: this.base + at, block, blockOffset: this.blockOffset });
   }
 
-  /** Bytes held for incomplete blocks (grows only to the largest block plus one chunk). */
+  /**
+   * Bytes held: input for incomplete blocks (grows only to the largest block plus one chunk) and the
+   * batch being built.
+   */
   get bufferCapacity(): number {
     return this.buf.length;
   }
@@ -164,7 +162,7 @@ export class ScapParser {
   /** Feed the next chunk of the decompressed stream. */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.end + chunk.length > this.buf.length) this.makeRoom(chunk.length);
+    if (this.end + chunk.length > this.inCap) this.makeRoom(chunk.length);
     this.buf.set(chunk, this.end);
     this.end += chunk.length;
     this.parseAvailable();
@@ -172,24 +170,41 @@ export class ScapParser {
 
   private makeRoom(n: number): void {
     const live = this.end - this.start;
-    let cap = this.buf.length;
+    let cap = this.inCap;
     while (live + n > cap) cap *= 2;
-    if (cap === this.buf.length && this.start > 0) {
+    if (cap === this.inCap && this.start > 0) {
       this.buf.copyWithin(0, this.start, this.end);
+      this.base += this.start;
+      this.start = 0;
+      this.end = live;
     } else {
-      const next = new Uint8Array(cap);
-      next.set(this.buf.subarray(this.start, this.end));
-      this.buf = next;
-      this.dv = new DataView(next.buffer);
+      this.resize(cap, this.stageCap, true);
     }
-    this.base += this.start;
-    this.start = 0;
-    this.end = live;
+  }
+
+  /**
+   * Reallocate with new region sizes, keeping the input and the batch being built. `compact` drops
+   * the parsed input before `start`; without it input offsets stay valid (growing the batch region
+   * while a block is being parsed).
+   */
+  private resize(inCap: number, stageCap: number, compact: boolean): void {
+    const next = new Uint8Array(inCap + stageCap);
+    const from = compact ? this.start : 0;
+    next.set(this.buf.subarray(from, this.end));
+    next.set(this.buf.subarray(this.inCap, this.inCap + this.outUsed), inCap);
+    this.buf = next;
+    this.dv = new DataView(next.buffer);
+    this.base += from;
+    this.start -= from;
+    this.end -= from;
+    this.inCap = inCap;
+    this.stageCap = stageCap;
   }
 
   private parseAvailable(): void {
-    const dv = this.dv;
     while (this.end - this.start >= BLOCK_HEADER_SIZE) {
+      // Re-read per block: a block too large for the batch region reallocates the buffer.
+      const dv = this.dv;
       const at = this.start;
       const type = dv.getUint32(at, true);
       const total = dv.getUint32(at + 4, true);
@@ -376,32 +391,32 @@ export class ScapParser {
     return out;
   }
 
-  private reserveOut(n: number): void {
-    if (this.outUsed + n <= this.out.length) return;
-    this.flush();
-    if (n > this.out.length) {
-      this.out = new Uint8Array(n);
-      this.outDv = new DataView(this.out.buffer);
+  /** Room for n more bytes in the batch region (flushing first when it is full); its offset. */
+  private reserveOut(n: number): number {
+    if (this.outUsed + n > this.stageCap) {
+      this.flush();
+      if (n > this.stageCap) this.resize(this.inCap, n, false);
     }
+    return this.inCap + this.outUsed;
   }
 
   /** Emit the event as stored (v2: one copy; v1: insert the nparams field). */
   private emitStored(version: number, cpu: number, flags: number, ev: number, len: number, type: number, nparams: number): void {
     const modernLen = version >= 2 ? len : len + 4;
-    this.reserveOut(RECORD_PREFIX_SIZE + modernLen);
-    const o = this.outUsed;
-    const od = this.outDv;
+    const o = this.reserveOut(RECORD_PREFIX_SIZE + modernLen);
+    const buf = this.buf;
+    const od = this.dv;
     od.setUint16(o + RECORD.CPU, cpu, true);
     od.setUint16(o + RECORD.RESERVED, 0, true);
     od.setUint32(o + RECORD.FLAGS, flags, true);
     if (version >= 2) {
-      copyBytes(this.buf, this.dv, ev, this.out, this.outDv, o + RECORD_PREFIX_SIZE, len);
+      buf.copyWithin(o + RECORD_PREFIX_SIZE, ev, ev + len);
     } else {
-      this.out.set(this.buf.subarray(ev, ev + 16), o + RECORD.TS);
+      buf.copyWithin(o + RECORD.TS, ev, ev + 16);
       od.setUint32(o + RECORD.LEN, modernLen, true);
       od.setUint16(o + RECORD.TYPE, type, true);
       od.setUint32(o + RECORD.NPARAMS, nparams, true);
-      this.out.set(this.buf.subarray(ev + EVENT_V1_HEADER_SIZE, ev + len), o + RECORD.PARAM_LENS);
+      buf.copyWithin(o + RECORD.PARAM_LENS, ev + EVENT_V1_HEADER_SIZE, ev + len);
     }
     this.outUsed += RECORD_PREFIX_SIZE + modernLen;
     this.outCount++;
@@ -414,13 +429,13 @@ export class ScapParser {
     let payload = 0;
     for (const p of e.params) payload += p.length;
     const len = SCAP_HEADER_SIZE + e.params.length * lenSize + payload;
-    this.reserveOut(RECORD_PREFIX_SIZE + len);
-    const o = this.outUsed;
-    const od = this.outDv;
+    const o = this.reserveOut(RECORD_PREFIX_SIZE + len);
+    const buf = this.buf;
+    const od = this.dv;
     od.setUint16(o + RECORD.CPU, cpu, true);
     od.setUint16(o + RECORD.RESERVED, 0, true);
     od.setUint32(o + RECORD.FLAGS, flags, true);
-    this.out.set(this.buf.subarray(ev, ev + 16), o + RECORD.TS);
+    buf.copyWithin(o + RECORD.TS, ev, ev + 16);
     od.setUint32(o + RECORD.LEN, len, true);
     od.setUint16(o + RECORD.TYPE, e.type, true);
     od.setUint32(o + RECORD.NPARAMS, e.params.length, true);
@@ -430,7 +445,8 @@ export class ScapParser {
       if (lenSize === 4) od.setUint32(lp, p.length, true);
       else od.setUint16(lp, p.length, true);
       lp += lenSize;
-      this.out.set(p, vp);
+      // A parameter may be a view of this buffer's input region: set() copies overlapping sources safely.
+      buf.set(p, vp);
       vp += p.length;
     }
     this.outUsed += RECORD_PREFIX_SIZE + len;
@@ -439,12 +455,12 @@ export class ScapParser {
     this.stats.deliveredByType[e.type]!++;
   }
 
-  /** Hand over the batch built so far (if any). */
+  /** Hand over the batch built so far (if any), copied into a buffer of its own, sized to fit. */
   flush(): void {
     if (this.outCount === 0) return;
-    const batch: EventBatch = { data: this.out, count: this.outCount, byteLength: this.outUsed };
-    this.out = batchBuffer(this.batchBytes);
-    this.outDv = new DataView(this.out.buffer);
+    const data = batchBuffer(this.outUsed);
+    data.set(this.buf.subarray(this.inCap, this.inCap + this.outUsed));
+    const batch: EventBatch = { data, count: this.outCount, byteLength: this.outUsed };
     this.outUsed = 0;
     this.outCount = 0;
     this.onBatch(batch);

@@ -18,20 +18,35 @@ export type ReadOptions = ParserOptions;
 const CHUNK_BYTES = 256 * 1024;
 
 /**
- * A plain capture's chunks, read into one reused buffer: the parser copies each chunk before the next
- * read, so the file is read without allocating per chunk (a stream would allocate every chunk).
+ * A plain capture's chunks, read into two reused buffers: the next chunk is read (on the libuv
+ * thread pool) while the caller parses the current one, and the parser copies each chunk before
+ * asking for the next, so the file is read without waiting on each read or allocating per chunk.
  */
 async function* plainChunks(fh: FileHandle): AsyncGenerator<Uint8Array> {
-  const buf = new Uint8Array(CHUNK_BYTES);
+  const bufs = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+  let k = 0;
+  let pending = readAhead(fh, bufs[0]!);
   try {
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      const { bytesRead } = await pending;
       if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
+      const cur = bufs[k]!;
+      k ^= 1;
+      pending = readAhead(fh, bufs[k]!);
+      yield cur.subarray(0, bytesRead);
     }
   } finally {
+    // Let a read in flight finish before the handle closes; its error, if any, no longer matters.
+    await pending.catch(() => undefined);
     await fh.close();
   }
+}
+
+/** Start reading the next chunk; a failure surfaces where the read is awaited, not as unhandled. */
+function readAhead(fh: FileHandle, buf: Uint8Array): Promise<{ bytesRead: number }> {
+  const p = fh.read(buf, 0, buf.length, null);
+  p.catch(() => undefined);
+  return p;
 }
 
 function isGzip(b: Uint8Array): boolean {

@@ -4,7 +4,8 @@
  */
 import { DYNAMIC_PARAM_TABLES } from '../schema/generated/dynamic-params';
 import { PT } from '../schema/generated/param-types';
-import type { EventView } from './event-view';
+import { EVENT_TABLE, EVENT_TYPE_COUNT } from '../schema/generated/event-table';
+import { textAt, type EventView } from './event-view';
 
 /** Socket families as carried in events (PPM_AF_*). */
 export const PPM_AF = { UNSPEC: 0, UNIX: 1, INET: 2, INET6: 10 } as const;
@@ -114,33 +115,45 @@ function splitNul(b: Uint8Array): string[] {
 const u16le = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8);
 
 export function decodeSockaddr(b: Uint8Array): SockAddr | null {
-  if (b.length === 0) return null;
-  const fam = b[0]!;
-  if (fam === PPM_AF.INET && b.length >= 7) return { family: 'inet', addr: ipv4ToString(b, 1), port: u16le(b, 5) };
-  if (fam === PPM_AF.INET6 && b.length >= 19) return { family: 'inet6', addr: ipv6ToString(b, 1), port: u16le(b, 17) };
+  return sockaddrAt(b, 0, b.length);
+}
+
+/** The sockaddr in d[at, at + n): read in place, so decoding from a batch needs no subarray. */
+function sockaddrAt(d: Uint8Array, at: number, n: number): SockAddr | null {
+  if (n === 0) return null;
+  const fam = d[at]!;
+  if (fam === PPM_AF.INET && n >= 7) return { family: 'inet', addr: ipv4ToString(d, at + 1), port: u16le(d, at + 5) };
+  if (fam === PPM_AF.INET6 && n >= 19) return { family: 'inet6', addr: ipv6ToString(d, at + 1), port: u16le(d, at + 17) };
   if (fam === PPM_AF.UNIX) {
     // Abstract addresses start with a NUL that the path skips.
-    const start = b.length > 1 && b[1] === 0 ? 2 : 1;
-    return { family: 'unix', path: cstr(b, start, b.length) };
+    const start = n > 1 && d[at + 1] === 0 ? 2 : 1;
+    return { family: 'unix', path: cstr(d, at + start, at + n) };
   }
-  return { family: 'other', code: fam, raw: b.subarray(1) };
+  return { family: 'other', code: fam, raw: d.subarray(at + 1, at + n) };
 }
 
 export function decodeSocktuple(b: Uint8Array): SockTuple | null {
-  if (b.length === 0) return null;
-  const fam = b[0]!;
-  if (fam === PPM_AF.INET && b.length >= 13) {
-    return { family: 'inet', sip: ipv4ToString(b, 1), sport: u16le(b, 5), dip: ipv4ToString(b, 7), dport: u16le(b, 11) };
+  return socktupleAt(b, 0, b.length);
+}
+
+const u32le = (d: Uint8Array, at: number): number => (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
+const u64le = (d: Uint8Array, at: number): bigint => (BigInt(u32le(d, at + 4)) << 32n) | BigInt(u32le(d, at));
+
+/** The socktuple in d[at, at + n), read in place. */
+function socktupleAt(d: Uint8Array, at: number, n: number): SockTuple | null {
+  if (n === 0) return null;
+  const fam = d[at]!;
+  if (fam === PPM_AF.INET && n >= 13) {
+    return { family: 'inet', sip: ipv4ToString(d, at + 1), sport: u16le(d, at + 5), dip: ipv4ToString(d, at + 7), dport: u16le(d, at + 11) };
   }
-  if (fam === PPM_AF.INET6 && b.length >= 37) {
-    return { family: 'inet6', sip: ipv6ToString(b, 1), sport: u16le(b, 17), dip: ipv6ToString(b, 19), dport: u16le(b, 35) };
+  if (fam === PPM_AF.INET6 && n >= 37) {
+    return { family: 'inet6', sip: ipv6ToString(d, at + 1), sport: u16le(d, at + 17), dip: ipv6ToString(d, at + 19), dport: u16le(d, at + 35) };
   }
-  if (fam === PPM_AF.UNIX && b.length >= 17) {
-    const start = b.length > 17 && b[17] === 0 ? 18 : 17;
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    return { family: 'unix', source: dv.getBigUint64(1, true), dest: dv.getBigUint64(9, true), path: cstr(b, start, b.length) };
+  if (fam === PPM_AF.UNIX && n >= 17) {
+    const start = n > 17 && d[at + 17] === 0 ? 18 : 17;
+    return { family: 'unix', source: u64le(d, at + 1), dest: u64le(d, at + 9), path: cstr(d, at + start, at + n) };
   }
-  return { family: 'other', code: fam, raw: b.subarray(1) };
+  return { family: 'other', code: fam, raw: d.subarray(at + 1, at + n) };
 }
 
 export function decodeFdlist(b: Uint8Array): FdListEntry[] {
@@ -267,61 +280,89 @@ function popcountBytes(b: Uint8Array): number {
   return c;
 }
 
-// Fast-path readers for fixed-size numeric types, by PT id: how many bytes and how to read them,
-// straight from the batch (no subarray or DataView per value).
+// How decodeParam reads each fixed-size numeric PT straight from the batch (no subarray or
+// DataView per value): width and signedness in one code, so the hot path is one switch.
 const NUM_NONE = 0;
-const NUM_I = 1; // signed, as number
-const NUM_U = 2; // unsigned, as number
-const NUM_U64 = 3; // unsigned 64-bit, as bigint
-const NUM_KIND = new Uint8Array(64);
-const NUM_SIZE = new Uint8Array(64);
-function num(kind: number, size: number, ...pts: number[]): void {
-  for (const pt of pts) {
-    NUM_KIND[pt] = kind;
-    NUM_SIZE[pt] = size;
-  }
+const NUM_I8 = 1;
+const NUM_I16 = 2;
+const NUM_I32 = 3;
+const NUM_I64 = 4; // as a number, exact up to 2^53
+const NUM_U8 = 5;
+const NUM_U16 = 6;
+const NUM_U32 = 7;
+const NUM_U64 = 8; // as a bigint
+const NUM_CODE = new Uint8Array(64);
+function num(code: number, ...pts: number[]): void {
+  for (const pt of pts) NUM_CODE[pt] = code;
 }
-num(NUM_I, 1, PT.INT8);
-num(NUM_I, 2, PT.INT16);
-num(NUM_I, 4, PT.INT32, PT.FD32, PT.PID32);
-num(NUM_I, 8, PT.INT64, PT.ERRNO, PT.FD, PT.PID);
-num(NUM_U, 1, PT.UINT8, PT.SIGTYPE, PT.FLAGS8, PT.ENUMFLAGS8, PT.L4PROTO, PT.SOCKFAMILY);
-num(NUM_U, 2, PT.UINT16, PT.FLAGS16, PT.ENUMFLAGS16, PT.PORT, PT.SYSCALLID);
-num(NUM_U, 4, PT.UINT32, PT.FLAGS32, PT.ENUMFLAGS32, PT.MODE, PT.UID, PT.GID, PT.SIGSET);
-num(NUM_U64, 8, PT.UINT64, PT.RELTIME, PT.ABSTIME);
+num(NUM_I8, PT.INT8);
+num(NUM_I16, PT.INT16);
+num(NUM_I32, PT.INT32, PT.FD32, PT.PID32);
+num(NUM_I64, PT.INT64, PT.ERRNO, PT.FD, PT.PID);
+num(NUM_U8, PT.UINT8, PT.SIGTYPE, PT.FLAGS8, PT.ENUMFLAGS8, PT.L4PROTO, PT.SOCKFAMILY);
+num(NUM_U16, PT.UINT16, PT.FLAGS16, PT.ENUMFLAGS16, PT.PORT, PT.SYSCALLID);
+num(NUM_U32, PT.UINT32, PT.FLAGS32, PT.ENUMFLAGS32, PT.MODE, PT.UID, PT.GID, PT.SIGSET);
+num(NUM_U64, PT.UINT64, PT.RELTIME, PT.ABSTIME);
+
+// The schema's parameter types flattened into typed arrays, so finding a parameter's type is two
+// array reads instead of walking the event table's nested arrays: type t's parameter i has type
+// SCHEMA_PT[SCHEMA_BASE[t] + i] for i < SCHEMA_COUNT[t].
+const SCHEMA_BASE = new Uint32Array(EVENT_TYPE_COUNT);
+const SCHEMA_COUNT = new Uint8Array(EVENT_TYPE_COUNT);
+const SCHEMA_PT = new Uint8Array(EVENT_TABLE.reduce((n, e) => n + e.params.length, 0));
+for (let t = 0, base = 0; t < EVENT_TYPE_COUNT; t++) {
+  const params = EVENT_TABLE[t]!.params;
+  SCHEMA_BASE[t] = base;
+  SCHEMA_COUNT[t] = params.length;
+  for (const p of params) SCHEMA_PT[base++] = p[1];
+}
 
 /**
  * Parameter i of the current event decoded by its schema type; `null` when empty. Parameters past
- * the schema's count (from newer producers) come back as raw bytes.
+ * the schema's count (from newer producers) come back as raw bytes. Numbers, strings and socket
+ * addresses are read in place from the batch.
  */
 export function decodeParam(view: EventView, i: number): ParamValue {
-  const p = view.schemaParam(i);
-  const len = view.paramLength(i);
-  if (p === undefined) return len === 0 ? null : view.paramBytes(i);
-  const pt = p[1];
-  const kind = NUM_KIND[pt]!;
-  if (kind !== NUM_NONE) {
-    const size = NUM_SIZE[pt]!;
-    if (len < size) return null;
-    const dv = view.dataView;
-    const at = view.paramOffset(i);
-    if (kind === NUM_U64) return dv.getBigUint64(at, true);
-    const signed = kind === NUM_I;
-    switch (size) {
-      case 1:
-        return signed ? dv.getInt8(at) : dv.getUint8(at);
-      case 2:
-        return signed ? dv.getInt16(at, true) : dv.getUint16(at, true);
-      case 4:
-        return signed ? dv.getInt32(at, true) : dv.getUint32(at, true);
-      default:
-        return dv.getInt32(at + 4, true) * 4294967296 + dv.getUint32(at, true);
-    }
+  const at = view.locate(i);
+  const len = view.locatedLength;
+  const type = view.type;
+  if (type >= EVENT_TYPE_COUNT || i >= SCHEMA_COUNT[type]!) return len === 0 ? null : view.data.subarray(at, at + len);
+  const pt = SCHEMA_PT[SCHEMA_BASE[type]! + i]!;
+  const dv = view.dataView;
+  switch (NUM_CODE[pt]) {
+    case NUM_NONE:
+      break;
+    case NUM_I8:
+      return len >= 1 ? dv.getInt8(at) : null;
+    case NUM_I16:
+      return len >= 2 ? dv.getInt16(at, true) : null;
+    case NUM_I32:
+      return len >= 4 ? dv.getInt32(at, true) : null;
+    case NUM_I64:
+      return len >= 8 ? dv.getInt32(at + 4, true) * 4294967296 + dv.getUint32(at, true) : null;
+    case NUM_U8:
+      return len >= 1 ? dv.getUint8(at) : null;
+    case NUM_U16:
+      return len >= 2 ? dv.getUint16(at, true) : null;
+    case NUM_U32:
+      return len >= 4 ? dv.getUint32(at, true) : null;
+    default:
+      return len >= 8 ? dv.getBigUint64(at, true) : null;
   }
   if (len === 0) return null;
-  if (pt === PT.CHARBUF || pt === PT.FSPATH || pt === PT.FSRELPATH) {
-    if (len === LEGACY_NULL.length && isLegacyNull(view.data, view.paramOffset(i))) return null;
-    return view.str(i);
+  const d = view.data;
+  switch (pt) {
+    case PT.CHARBUF:
+    case PT.FSPATH:
+    case PT.FSRELPATH:
+      return len === LEGACY_NULL.length && isLegacyNull(d, at) ? null : textAt(d, at, at + len);
+    case PT.BYTEBUF:
+      return d.subarray(at, at + len);
+    case PT.SOCKADDR:
+      return sockaddrAt(d, at, len);
+    case PT.SOCKTUPLE:
+      return socktupleAt(d, at, len);
+    default:
+      return decodeValue(pt, d.subarray(at, at + len), EVENT_TABLE[type]!.params[i]![3]);
   }
-  return decodeValue(pt, view.paramBytes(i), p[3]);
 }

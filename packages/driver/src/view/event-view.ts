@@ -131,6 +131,19 @@ export class EventView {
     }
   }
 
+  /** Length of the parameter found by the last `locate` call. */
+  locatedLength = 0;
+
+  /**
+   * Offset of parameter i's payload in `data`, with its length left in `locatedLength`: one range
+   * check for both, for decoders that read every parameter.
+   */
+  locate(i: number): number {
+    this.check(i);
+    this.locatedLength = this.paramLens[i]!;
+    return this.paramOffsets[i]!;
+  }
+
   /** Offset of parameter i's payload in `data`. */
   paramOffset(i: number): number {
     this.check(i);

@@ -19,6 +19,9 @@ describe('parameter decoding by type', () => {
     const b = new Uint8Array([1, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, ...Buffer.from('/run/x\0')]);
     expect(decodeValue(PT.SOCKTUPLE, b)).toEqual({ family: 'unix', source: 1n, dest: 2n, path: '/run/x' });
     expect(decodeValue(PT.SOCKADDR, new Uint8Array([1, 0, ...Buffer.from('abstract\0')]))).toEqual({ family: 'unix', path: 'abstract' });
+    // Kernel socket addresses use all 64 bits.
+    const high = hex('01 1032547698badcfe 0100000000000080 2f7a00');
+    expect(decodeValue(PT.SOCKTUPLE, high)).toEqual({ family: 'unix', source: 0xfedcba9876543210n, dest: 0x8000000000000001n, path: '/z' });
   });
 
   it('decodes fdlists, dyn params and charbuf arrays', () => {
