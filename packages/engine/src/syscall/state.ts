@@ -6,6 +6,7 @@
  */
 import { EF, EVENT_TABLE, decodeSocktuple, decodeSockaddr, type EventView } from '@falco-ts/driver';
 import { containerFromCgroups, type CgroupContainer } from './cgroups';
+import { SchedAccounting } from './sched';
 import { FdInfo, SocketRole } from './fd-table';
 import { AT_FDCWD, FdKind, PPM_CL, PPM_EXE, PPM_O } from './fd-types';
 import { NO_CONTAINER_METADATA, type ContainerMetadataProvider } from './metadata';
@@ -55,6 +56,10 @@ export class SyscallState {
   fdInfo: FdInfo | undefined;
   /** Sequence number of the current event (`evt.num`), starting at 1. */
   eventNum = 0;
+  /** `thread.exectime` of the current event: 0 except on context switches (see `sched.ts`). */
+  execTime = 0n;
+  /** CPU accounting of the scheduler events (per-CPU switch times, per-thread procinfo samples). */
+  readonly sched = new SchedAccounting();
   private pendingFdRemoval: { t: ThreadInfo; fd: number; info: FdInfo } | undefined;
   private pendingExit: { tid: number; reaper: number } | undefined;
   /** Read a new container's users from its /etc through /proc/PID/root (live capture). */
@@ -77,6 +82,11 @@ export class SyscallState {
     this.threads.maybePurge(now, this.threadStillAlive);
     const type = v.type;
     const info = EVENT_TABLE[type];
+    this.execTime = this.sched.onEvent(v, info);
+    if (info !== undefined && (info.flags & EF.SKIPPARSERESET) !== 0) {
+      this.internalEvent(v, info.name);
+      return;
+    }
     let t = this.threads.get(v.tid);
     if (t === undefined) t = this.unknownThread(v.tid);
     this.thread = t;
@@ -84,6 +94,7 @@ export class SyscallState {
     if (t === undefined) return;
     t.lastSeen = now;
     t.lastEventFd = -1;
+    if (this.execTime !== 0n) t.totExecTime += this.execTime;
     if (info === undefined) return;
 
     // Which descriptor the event is about (fd.* fields).
@@ -91,6 +102,17 @@ export class SyscallState {
 
     const h = HANDLERS[type];
     if (h !== undefined) h(this, v, t);
+  }
+
+  /**
+   * Scheduler and internal events (procinfo, the old switch layout, drops, …) are not parsed as
+   * syscalls: libsinsp gives procinfo the thread it already knows (never creating one) and the
+   * others no thread at all, and none of them changes the tables.
+   */
+  private internalEvent(v: EventView, name: string): void {
+    this.fdInfo = undefined;
+    this.thread = name === 'procinfo' ? this.threads.get(v.tid) : undefined;
+    if (this.thread !== undefined) this.sched.sampleCpu(v, this.thread);
   }
 
   /** A thread the tables have never seen: tracked from now on with what little is known. */

@@ -73,6 +73,11 @@ export class ThreadInfo {
   lastSeen = 0;
   /** The fd of the current event (`fd.num`), set by the parsers; -1 when none. */
   lastEventFd = -1;
+  /** `thread.totexectime`: the sum of the exectimes of this thread's context switches. */
+  totExecTime = 0n;
+  /** Cumulative CPU ticks of the thread's last procinfo sample (0 before the first). */
+  cpuUserTicks = 0;
+  cpuSystemTicks = 0;
 
   constructor(tid: number, pid: number, fds: FdTable) {
     this.tid = tid;

@@ -3,7 +3,7 @@ import type { FieldScalar, FieldValue } from '@falco-ts/filter-lang';
 import { cgroupPathOf, cgroupSubsysOf } from '../../syscall/cgroups';
 import { MAX_ANCESTRY, type ThreadInfo } from '../../syscall/thread-table';
 import type { SyscallEvent } from '../event';
-import { capabilityNames, missing, perEvent, type Extract, type ExtractorFactory } from './common';
+import { capabilityNames, perEvent, type Extract, type ExtractorFactory } from './common';
 
 type ThreadFn = (t: ThreadInfo, e: SyscallEvent) => FieldValue;
 
@@ -232,8 +232,10 @@ export const PROC_EXTRACTORS: Record<string, ExtractorFactory> = {
   'thread.ismain': () => thread((t) => t.isMain),
   'thread.vtid': () => thread((t) => (t.vtid < 0 ? undefined : t.vtid)),
   'thread.nametid': () => thread((t) => `${t.comm}${t.tid}`),
-  'thread.exectime': () => missing,
-  'thread.totexectime': () => missing,
+  // Both come from context-switch events (see syscall/sched.ts); exectime has a value (0) even on
+  // events without a thread, as in libsinsp.
+  'thread.exectime': () => (e) => e.state.execTime,
+  'thread.totexectime': () => thread((t) => t.totExecTime),
   'thread.cgroups': () => perEvent(thread((t) => (t.cgroups.length === 0 ? undefined : t.cgroups.join(' ')))),
   'thread.cgroup': (ref) => thread((t) => {
     for (const c of t.cgroups) if (cgroupSubsysOf(c) === ref.key) return cgroupPathOf(c);
@@ -241,9 +243,10 @@ export const PROC_EXTRACTORS: Record<string, ExtractorFactory> = {
   }),
   'proc.nthreads': () => thread((t, e) => e.state.threads.mainThread(t).nthreads),
   'proc.nchilds': () => thread((t, e) => Math.max(0, e.state.threads.mainThread(t).nthreads - 1)),
-  'thread.cpu': () => missing,
-  'thread.cpu.user': () => missing,
-  'thread.cpu.system': () => missing,
+  // Only procinfo events carry CPU samples (see syscall/sched.ts).
+  'thread.cpu': () => (e) => e.state.sched.cpu(true, true),
+  'thread.cpu.user': () => (e) => e.state.sched.cpu(true, false),
+  'thread.cpu.system': () => (e) => e.state.sched.cpu(false, true),
   'thread.vmsize': () => thread((t) => (t.isMain ? t.vmsize : 0)),
   'thread.vmrss': () => thread((t) => (t.isMain ? t.vmrss : 0)),
   'thread.vmsize.b': () => thread((t) => (t.isMain ? t.vmsize * 1024 : 0)),
