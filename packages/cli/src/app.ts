@@ -9,6 +9,8 @@ import type * as ListActions from './actions/list';
 import { pageSizeText } from './actions/page-size';
 import { printPlugins } from './actions/plugins';
 import type * as InspectAction from './actions/inspect';
+import type * as SchemaActions from './actions/schemas';
+import type * as IgnoredEventsAction from './actions/ignored-events';
 import { printVersion } from './actions/version';
 import { interpretConfig, type FalcoConfig } from './config/falco-config';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from './config/load';
@@ -25,6 +27,8 @@ import { versionInfo } from './version';
  * `--help` and `--page-size` then start without them.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+const ignoredEventsAction = (): typeof IgnoredEventsAction => require('./actions/ignored-events') as typeof IgnoredEventsAction;
+const schemaActions = (): typeof SchemaActions => require('./actions/schemas') as typeof SchemaActions;
 const listActions = (): typeof ListActions => require('./actions/list') as typeof ListActions;
 const inspectAction = (): typeof InspectAction => require('./actions/inspect') as typeof InspectAction;
 const rulesActions = (): typeof RulesActions => require('./actions/rules-actions') as typeof RulesActions;
@@ -63,7 +67,12 @@ export async function runFalco(argv: readonly string[], io: CliIo = processIo())
       io.stdout(helpText());
       return EXIT_SUCCESS;
     }
+    // Like Falco, the schemas print before (and without) the configuration.
+    if (cli.configSchema) return schemaActions().printConfigSchema(io);
+    if (cli.ruleSchema) return schemaActions().printRuleSchema(io);
     const loaded = loadContextConfig(cli, io);
+    // -U overrides the configuration, as in Falco: the value shows in --support too.
+    if (cli.unbuffered) loaded.tree['buffered_outputs'] = false;
     const config = interpretConfig(loaded.tree);
     const logger = new Logger({ level: config.logLevel, stderr: config.logStderr, iso8601: config.timeFormatIso8601, write: io.stderr });
     const ctx: AppContext = { cli, loaded, config, logger, io, argv };
@@ -79,6 +88,7 @@ export async function runFalco(argv: readonly string[], io: CliIo = processIo())
     for (const f of loaded.files) logger.info(`   ${f}`);
     for (const note of loaded.notes) logger.debug(note);
 
+    if (cli.printIgnored) return ignoredEventsAction().printIgnoredEvents(ctx);
     if (cli.listPlugins || cli.pluginInfo !== undefined) return printPlugins(ctx);
     if (cli.listFields !== undefined) return listActions().printFields(ctx);
     if (cli.listEvents) return listActions().printEvents(ctx);

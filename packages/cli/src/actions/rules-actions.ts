@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { release, hostname, machine, version as osVersion } from 'node:os';
 import type { Engine, LoadResult } from '@falco-ts/engine';
 import type { AppContext } from '../app';
-import { applySelections, createEngine, loadRulesForRun } from '../detector/engine-setup';
+import { PRINT_OPTION_DEPRECATED, applySelections, createEngine, loadRulesForRun, printOptionFormat } from '../detector/engine-setup';
+import { writePidfile } from '../detector/pidfile';
 import { runDetector } from '../detector/run';
 import { describedPlugins } from '../detector/plugin-fields';
 import { buildSources, enabledSources } from '../detector/sources';
@@ -21,7 +22,8 @@ export async function runRulesActions(ctx: AppContext): Promise<number> {
   ctx.logger.info('Loading rules from:');
   for (const f of files) ctx.logger.info(`   ${f.path}`);
   const runSources = buildSources(ctx);
-  const engine = createEngine(ctx.config, runSources.all);
+  if (ctx.cli.printFormat !== undefined) ctx.logger.warning(PRINT_OPTION_DEPRECATED);
+  const engine = createEngine(ctx.config, runSources.all, printOptionFormat(ctx.cli.printFormat));
   loadRulesForRun(engine, files, ctx.logger, ctx.cli.verbose);
   applySelections(engine, ctx.config.ruleSelections);
 
@@ -35,6 +37,7 @@ export async function runRulesActions(ctx: AppContext): Promise<number> {
     ctx.logger.info('Skipping event processing in dry-run');
     return 0;
   }
+  if (ctx.cli.pidfile !== undefined) writePidfile(ctx.cli.pidfile, ctx.logger);
   return runDetector(ctx, engine, runSources, sources, files);
 }
 

@@ -47,7 +47,7 @@ export function toOutputAlert(a: EngineAlert): Alert {
 /** Emits alerts to the outputs and counts the rule alerts. */
 export class AlertSink {
   readonly counter = new AlertCounter();
-  constructor(private readonly outputs: Outputs) {}
+  constructor(private readonly outputs: Pick<Outputs, 'emit'>) {}
 
   rule(a: EngineAlert): void {
     const alert = toOutputAlert(a);

@@ -10,12 +10,29 @@ import { runErrors } from '../errors';
 import type { Logger } from '../logger';
 import type { RulesFile } from '../rules-files';
 
-export function createEngine(config: FalcoConfig, sources: readonly EventSource<unknown>[]): Engine {
+/**
+ * `extraOutput` is the `-p` format: after the `append_output` entries, it is appended to the
+ * output of every rule of every source, as Falco 0.44 does (see `printOptionFormat`).
+ */
+export function createEngine(config: FalcoConfig, sources: readonly EventSource<unknown>[], extraOutput?: string): Engine {
   const engine = new Engine(sources);
   engine.setMinPriority(config.minPriority as Parameters<Engine['setMinPriority']>[0]);
   for (const entry of config.appendOutput) applyAppendOutput(engine, entry);
+  if (extraOutput !== undefined) engine.addExtraOutput(extraOutput);
   return engine;
 }
+
+/**
+ * What `-p <value>` appends, as Falco 0.44 reads it: `c`/`container` and `k`/`kubernetes` (also
+ * spelled `-pc`, `-pk`) append nothing, since the container plugin suggests those fields itself;
+ * any other value is an output format appended to every rule. Undefined when nothing is appended.
+ */
+export function printOptionFormat(print: string | undefined): string | undefined {
+  if (print === undefined || print === '') return undefined;
+  return ['c', 'container', 'k', 'kubernetes'].includes(print) ? undefined : print;
+}
+
+export const PRINT_OPTION_DEPRECATED = 'The -p/--print option is deprecated and will be removed. Use -o append_output=... instead.';
 
 function strings(v: unknown): string[] {
   if (v === undefined || v === null) return [];

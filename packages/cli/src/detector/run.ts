@@ -6,14 +6,14 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Engine } from '@falco-ts/engine';
-import { FalcoMetrics, createOutputs, defaultHostname, internalAlert, type Outputs } from '@falco-ts/outputs';
+import { FalcoMetrics, defaultHostname, internalAlert } from '@falco-ts/outputs';
 import type { AppContext } from '../app';
 import { DropMonitor } from '../drops';
 import { runErrors } from '../errors';
 import { readRulesFiles, rulesPaths, type RulesFile } from '../rules-files';
 import { interpretConfig } from '../config/falco-config';
 import { loadConfig } from '../config/load';
-import { applySelections, createEngine, loadRulesForRun } from './engine-setup';
+import { applySelections, createEngine, loadRulesForRun, printOptionFormat } from './engine-setup';
 import { versionInfo } from '../version';
 import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
@@ -23,6 +23,7 @@ import { containerMetadata, type ContainerMetadata } from './metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
 import { CaptureRecorder } from './capture';
+import { SwitchableOutputs, createGeneration, outputSettings, type OutputsFactoryOptions } from './outputs-switch';
 import { startMetricsSnapshots } from './metrics-snapshot';
 import type { RunSources } from './sources';
 
@@ -50,13 +51,15 @@ export class StopSignal {
 }
 
 function stdoutStream(ctx: AppContext): Writable {
-  if (ctx.io.stdoutStream) return ctx.io.stdoutStream;
-  return new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      ctx.io.stdout(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      cb();
-    },
-  });
+  return (
+    ctx.io.stdoutStream ??
+    new Writable({
+      write(chunk: Buffer | string, _enc, cb) {
+        ctx.io.stdout(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+        cb();
+      },
+    })
+  );
 }
 
 function installSignals(stop: StopSignal, ctx: AppContext): () => void {
@@ -78,19 +81,33 @@ function installSignals(stop: StopSignal, ctx: AppContext): () => void {
  * SIGHUP (and, with `watch_config_files`, a change to a configuration or rules file) reloads the
  * configuration and the rules without stopping the sources: a new engine is built over the same
  * source objects, so the process and file-descriptor state survives, and swapped in between
- * batches. Outputs reopen their files and connections. A reload that fails keeps the old rules.
+ * batches. When the output settings are unchanged the outputs reopen their files and connections;
+ * when they changed, new outputs are built and take over once the old ones have delivered what
+ * they hold (see outputs-switch.ts). A reload that fails keeps the old rules and outputs.
  */
-function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunSources, outputs: Outputs): () => void {
+function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunSources, outputs: SwitchableOutputs, factory: OutputsFactoryOptions): () => void {
+  let outputTree = outputSettings(ctx.loaded.tree);
   const reload = async (why: string): Promise<void> => {
     try {
       const loaded = ctx.cli.configFile === undefined && ctx.loaded.files.length === 0 ? ctx.loaded : loadConfig(ctx.loaded.files[0] ?? ctx.cli.configFile ?? '', ctx.cli.overrides, ctx.io.env);
+      if (ctx.cli.unbuffered) loaded.tree['buffered_outputs'] = false;
       const config = interpretConfig(loaded.tree);
       const files = readRulesFiles(rulesPaths(ctx.cli.rulesFiles, config.rulesFiles));
-      const engine = createEngine(config, sources.all);
+      const engine = createEngine(config, sources.all, printOptionFormat(ctx.cli.printFormat));
       loadRulesForRun(engine, files, ctx.logger, false);
       applySelections(engine, config.ruleSelections);
+      const settings = outputSettings(loaded.tree);
+      // Built before anything is swapped: outputs that cannot start leave the run as it was.
+      const next = settings === outputTree ? undefined : await createGeneration(loaded.tree, config.bufferedOutputs, factory);
       rules.engine = engine;
-      await outputs.reopen();
+      if (next) {
+        outputTree = settings;
+        const drained = await outputs.replace(next);
+        const left = drained.reduce((n, r) => n + r.undelivered, 0);
+        ctx.logger.info(`${why}: outputs rebuilt for the new output settings (previous outputs drained${left > 0 ? `, ${left} alerts not delivered in time` : ''})`);
+      } else {
+        await outputs.reopen();
+      }
       ctx.logger.info(`${why}: configuration and ${files.length} rules files reloaded`);
     } catch (e) {
       ctx.logger.error(`${why}: reload failed, keeping the previous rules: ${(e as Error).message}`);
@@ -132,9 +149,10 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     config.metrics.enabled || config.webserver.prometheusMetricsEnabled
       ? new FalcoMetrics({ version, engineName: config.engineKind, sources: enabled, rulesFiles: files.map((f) => ({ fileName: f.path, sha256: '' })) })
       : undefined;
-  let outputs: Outputs;
+  const factory: OutputsFactoryOptions = { version, metrics, log: (m) => logger.error(m), stdout: stdoutStream(ctx) };
+  let outputs: SwitchableOutputs;
   try {
-    outputs = await createOutputs(ctx.loaded.tree, { version, metrics, log: (m) => logger.error(m), stdout: stdoutStream(ctx) });
+    outputs = new SwitchableOutputs(await createGeneration(ctx.loaded.tree, config.bufferedOutputs, factory));
   } catch (e) {
     throw runErrors.input(`Could not start the outputs: ${(e as Error).message}`);
   }
@@ -182,7 +200,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     }
   }
 
-  const stopReloading = installReload(ctx, rules, sources, outputs);
+  const stopReloading = installReload(ctx, rules, sources, outputs, factory);
   const stopSnapshots =
     metrics !== undefined && config.metrics.enabled && config.metrics.outputRule
       ? startMetricsSnapshots(() => metrics.render(), config.metrics.intervalMs, (a) => alerts.internal(a), (e) => logger.error(`Could not render the metrics snapshot: ${e.message}`))
