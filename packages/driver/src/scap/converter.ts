@@ -75,6 +75,11 @@ for (let t = 0; t < EVENT_TYPE_COUNT; t++) {
     // decide() raises for types it cannot handle; those keep NEVER_PASS and raise when converted.
   }
   if (managedExit) PASS_RULE[t] = n;
+  // Enter events the table passes through as they are (open's, in its current layout): the same
+  // answer `convert` gives after a decide() and a table lookup, for the commonest enter event.
+  if (info.dir === 'enter' && (info.flags & EF.CONVERTER_MANAGED) !== 0 && (info.flags & EF.UNUSED) === 0 && byKey.get(t * 1024 + n)?.action === ACTION_PASS) {
+    PASS_RULE[t] = n;
+  }
 }
 
 /** Whether an event of this (type, nparams) goes out as it is, without a table lookup. */

@@ -318,11 +318,12 @@ export class ScapParser {
       if (len < SCAP_HEADER_SIZE) this.fail('SCAP_BAD_EVENT', `event length ${len} is shorter than the 26-byte header`, ev + 16);
       if (ev + len > bodyEnd) this.fail('SCAP_BAD_EVENT', `event length ${len} overruns its block by ${ev + len - bodyEnd} bytes`, ev + 16);
       if (SCAP_HEADER_SIZE + nparams * lenSize > len) this.fail('SCAP_BAD_EVENT', `${nparams} parameter lengths do not fit in an event of ${len} bytes`, ev + 22);
+      // Sum first, check once: the per-parameter check runs only to name the parameter of a bad event.
       let sum = SCAP_HEADER_SIZE + nparams * lenSize;
-      for (let i = 0; i < nparams; i++) {
-        sum += lenSize === 4 ? dv.getUint32(ev + 26 + 4 * i, true) : dv.getUint16(ev + 26 + 2 * i, true);
-        if (sum > len) this.fail('SCAP_BAD_EVENT', `parameter ${i} overruns the event (${sum} > ${len} bytes)`, ev + 26 + lenSize * i);
-      }
+      const lens = ev + SCAP_HEADER_SIZE;
+      if (lenSize === 2) for (let i = 0; i < nparams; i++) sum += dv.getUint16(lens + 2 * i, true);
+      else for (let i = 0; i < nparams; i++) sum += dv.getUint32(lens + 4 * i, true);
+      if (sum > len) this.overrunParam(ev, len, nparams, lenSize);
     } else {
       // v1 blocks predate 4-byte parameter lengths; a large-payload type here cannot be laid out.
       if ((info.flags & EF.LARGE_PAYLOAD) !== 0) this.fail('SCAP_BAD_EVENT', `large-payload event type ${type} in a v1 event block`, ev + 20);
@@ -365,6 +366,16 @@ export class ScapParser {
 
   private tidAt(ev: number): number {
     return this.dv.getInt32(ev + 12, true) * 4294967296 + this.dv.getUint32(ev + 8, true);
+  }
+
+  /** Report the first parameter whose length runs past the end of its event. */
+  private overrunParam(ev: number, len: number, nparams: number, lenSize: number): never {
+    let sum = SCAP_HEADER_SIZE + nparams * lenSize;
+    for (let i = 0; i < nparams; i++) {
+      sum += lenSize === 4 ? this.dv.getUint32(ev + 26 + 4 * i, true) : this.dv.getUint16(ev + 26 + 2 * i, true);
+      if (sum > len) this.fail('SCAP_BAD_EVENT', `parameter ${i} overruns the event (${sum} > ${len} bytes)`, ev + 26 + lenSize * i);
+    }
+    this.fail('SCAP_BAD_EVENT', `parameters overrun the event (${sum} > ${len} bytes)`, ev + 26);
   }
 
   /** libscap's inference of a v1 event's parameter count from its length. */
