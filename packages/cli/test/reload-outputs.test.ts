@@ -50,8 +50,14 @@ describe('reloading changed output settings', () => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    await new Promise((r) => setTimeout(r, 1300));
+    // The watcher is installed as event processing starts; the rewrite comes a second after that.
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (stderr.includes('Enabled event source')) resolve();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
     writeFileSync(cfg, config(after, true));
     const code = await new Promise((resolve) => child.on('exit', resolve));
 
