@@ -17,7 +17,9 @@ import { SYSCALL_FIELDS } from './catalogue';
 import type { SyscallEvent } from './event';
 import type { Extract, ExtractorFactory } from './extract/common';
 import { EVT_EXTRACTORS, aroundCheck } from './extract/evt';
+import { DNS_NAME_FIELDS, dnsNameCheck, dnsNameExtractor } from './extract/dns';
 import { FD_EXTRACTORS, FSPATH_EXTRACTORS, fdAddresses, fdPorts } from './extract/fd';
+import { DNS_NAMES, type DnsNames } from '../syscall/dns-names';
 import { CONTAINER_EXTRACTORS, USER_EXTRACTORS } from './extract/identity';
 import { ANCESTOR_READERS, PROC_EXTRACTORS, ancestorCandidates } from './extract/proc';
 import { FieldCatalogue, type FieldReference } from './lookup';
@@ -104,7 +106,14 @@ export class SyscallFieldRegistry implements FieldRegistry<SyscallEvent> {
   readonly catalogue: FieldCatalogue;
   private readonly resolved = new Map<string, FieldDefinition<SyscallEvent> | { error: string } | undefined>();
 
-  constructor(catalogue = new FieldCatalogue(SYSCALL_FIELDS)) {
+  /**
+   * `dns` is the name cache of the `fd.*ip.name` fields (the process-wide one unless a test or a
+   * host supplies its own resolver).
+   */
+  constructor(
+    catalogue = new FieldCatalogue(SYSCALL_FIELDS),
+    private readonly dns: DnsNames = DNS_NAMES,
+  ) {
     this.catalogue = catalogue;
   }
 
@@ -132,9 +141,10 @@ export class SyscallFieldRegistry implements FieldRegistry<SyscallEvent> {
     if (!r.ok) return r.reason === 'unknown' ? undefined : { error: r.message };
     const ref = r.ref;
     const info = ref.info;
+    const dnsPick = DNS_NAME_FIELDS[info.name];
     const factory = EXTRACTORS[info.name];
-    if (factory === undefined) throw new Error(`syscall fields: no extractor for ${info.name}`);
-    const extract = factory(ref);
+    if (factory === undefined && dnsPick === undefined) throw new Error(`syscall fields: no extractor for ${info.name}`);
+    const extract = dnsPick !== undefined ? dnsNameExtractor(this.dns, dnsPick) : factory!(ref);
     let type: CompilerFieldType;
     if (info.type === 'dynamic') {
       const t = rawArgType(ref.key ?? '');
@@ -159,6 +169,8 @@ export class SyscallFieldRegistry implements FieldRegistry<SyscallEvent> {
 
   private customCheck(ref: FieldReference): FieldDefinition<SyscallEvent>['customCheck'] {
     const name = ref.info.name;
+    const dnsPick = DNS_NAME_FIELDS[name];
+    if (dnsPick !== undefined) return dnsNameCheck(this.dns, dnsPick);
     if (name === 'evt.around') return (check) => aroundCheck(ref.arg, check.values);
     if (ref.arg === undefined && ANCESTOR_READERS[name] !== undefined) {
       const type = ref.info.type === 'int64' ? 'int64' : 'charbuf';
