@@ -45,6 +45,8 @@ export { SyscallEvent } from './fields/event';
 export { SyscallSource } from './syscall/source';
 export type { SyscallSourceOptions } from './syscall/source';
 export { SyscallState } from './syscall/state';
+export { DNS_NAMES, DnsNames, SYSTEM_RESOLVER } from './syscall/dns-names';
+export type { NameResolver } from './syscall/dns-names';
 export type { SyscallStateOptions } from './syscall/state';
 export { NO_CONTAINER_METADATA } from './syscall/metadata';
 export type { ContainerInfo, ContainerMetadataProvider, ContainerMount, KubernetesPodInfo } from './syscall/metadata';
