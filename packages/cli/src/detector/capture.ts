@@ -10,7 +10,7 @@
  */
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
-import { ScapWriter, newThread, type EventBatch, type MachineInfo, type ThreadInfo } from '@falco-ts/driver';
+import { ScapWriter, newThread, withOpenFds, type EventBatch, type MachineInfo, type ThreadInfo } from '@falco-ts/driver';
 import { scanProc, type ThreadSeed } from '@falco-ts/engine';
 import type { CaptureMode } from '../config/falco-config';
 
@@ -151,7 +151,8 @@ function pidMax(): bigint {
 
 /** The processes and threads running now, in the capture writer's shape (descriptors left out). */
 export function procThreads(): ThreadInfo[] {
-  return scanProc().threads.map(threadInfo);
+  // Descriptors come from the driver's FDL reader (scap types and flags), not the engine's seeds.
+  return withOpenFds(scanProc({ skipFds: true }).threads.map(threadInfo));
 }
 
 function threadInfo(s: ThreadSeed): ThreadInfo {

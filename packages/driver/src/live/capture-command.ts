@@ -7,6 +7,7 @@ import { ScapWriter } from '../scap/writer';
 import { DriverError } from '../errors';
 import { openCapture } from './capture';
 import { snapshotMachine, snapshotThreads, snapshotUsers } from './proc-snapshot';
+import { withOpenFds } from './proc-fds';
 import { DEFAULT_LIVE_SYSCALLS } from './syscall-sets';
 
 export const CAPTURE_USAGE = `usage: scap capture -w FILE [options] [SYSCALL ...]
@@ -65,7 +66,7 @@ export async function runCapture(args: CaptureArgs, log: (line: string) => void 
   try {
     // The capture is already running: events from while /proc is read wait in the buffers.
     const { users, groups } = snapshotUsers();
-    await writer.begin({ machine: snapshotMachine(), threads: snapshotThreads(), users, groups });
+    await writer.begin({ machine: snapshotMachine(), threads: withOpenFds(snapshotThreads()), users, groups });
     for await (const batch of capture) await writer.writeBatch(batch);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
