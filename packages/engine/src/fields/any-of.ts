@@ -16,9 +16,15 @@ import {
 
 const CANDIDATE = 'candidate.value';
 
+/**
+ * `everyForNotEqual`: a `!=` check holds only when every candidate differs. libsinsp compares the
+ * two ends of a socket that way for `fd.ip`, `fd.net` and `fd.port` (`fd.net != 127.0.0.0/8` means
+ * neither end is on loopback), while its ancestor fields accept any ancestor that differs.
+ */
 export function anyOfCheck<E>(
   type: FieldType,
   candidates: (e: E) => readonly FieldScalar[] | undefined,
+  everyForNotEqual = false,
 ): (check: CustomCheck) => (e: E) => boolean {
   return (check) => {
     let current: FieldScalar | undefined;
@@ -39,6 +45,17 @@ export function anyOfCheck<E>(
     const rhs = isList ? `(${values.join(', ')})` : values[0]!;
     const op = check.modifier !== undefined ? `${check.operator} ${check.modifier}` : check.operator;
     const test = compileCondition(`${CANDIDATE} ${op} ${rhs}`, registry).predicate;
+    if (everyForNotEqual && check.operator === '!=' && check.modifier === undefined) {
+      return (e) => {
+        const c = candidates(e);
+        if (c === undefined || c.length === 0) return false;
+        for (const v of c) {
+          current = v;
+          if (!test(null)) return false;
+        }
+        return true;
+      };
+    }
     return (e) => {
       const c = candidates(e);
       if (c === undefined) return false;

@@ -177,7 +177,7 @@ export class SyscallFieldRegistry implements FieldRegistry<SyscallEvent> {
       return anyOfCheck<SyscallEvent>(type, ancestorCandidates(ANCESTOR_READERS[name]!));
     }
     const any = ANY_OF[name];
-    if (any !== undefined) return anyOfCheck<SyscallEvent>(any.type, any.candidates);
+    if (any !== undefined) return anyOfCheck<SyscallEvent>(any.type, any.candidates, true);
     return undefined;
   }
 }

@@ -148,6 +148,29 @@ describe('syscall field extraction', () => {
     expect(results).toEqual({ a: true, b: true, c: false, d: true, e: false, f: true, g: true });
   });
 
+  it('holds fd.ip, fd.net and fd.port != only when both ends differ, ancestor != when any differs', () => {
+    // The socket is 10.0.0.1:40000 -> 10.0.0.2:443; libsinsp ANDs the two ends for !=.
+    const s = source();
+    const cond = (text: string): ((e: SyscallEvent) => boolean) => compileCondition(text, s.fields).predicate;
+    const checks = {
+      netOneEnd: cond('fd.net != 10.0.0.2/32'),
+      netNeither: cond('fd.net != 192.168.0.0/16'),
+      ipOneEnd: cond('fd.ip != 10.0.0.1'),
+      ipNeither: cond('fd.ip != 10.9.9.9'),
+      portOneEnd: cond('fd.port != 443'),
+      portNeither: cond('fd.port != 80'),
+      portLess: cond('fd.port < 1024'),
+      ancestorAny: cond('proc.aname != sshd'),
+    };
+    const results: Record<string, boolean> = {};
+    s.forEach(batchOf([{ name: 'write', tid: 100, params: { res: 5, data: 'hello', fd: 3, size: 5 } }]), (e) => {
+      for (const [k, p] of Object.entries(checks)) results[k] = p(e);
+    });
+    expect(results).toEqual({
+      netOneEnd: false, netNeither: true, ipOneEnd: false, ipNeither: true, portOneEnd: false, portNeither: true, portLess: true, ancestorAny: true,
+    });
+  });
+
   it('reports argument problems as errors and unknown fields as unknown', () => {
     const r = new SyscallFieldRegistry();
     expect(r.resolve('proc.nothing', undefined)).toBeUndefined();
