@@ -75,35 +75,54 @@ export class BodyReader {
   }
   /** u16 length + bytes, no NUL on disk. */
   str16(what: string, max: number): string {
-    const n = this.u16(`${what} length`);
-    if (n > max) throw new BodyError(`${what}: length ${n} exceeds the limit of ${max}`, this.pos - 2);
-    return text(this.bytes(n, what));
+    const n = this.length16(what, max);
+    this.need(n, what);
+    const start = this.pos;
+    this.pos += n;
+    return textIn(this.b, start, start + n);
   }
   /** u16 length + NUL-separated strings (the final NUL may be missing). */
   strlist16(what: string, max: number): string[] {
-    const n = this.u16(`${what} length`);
+    const n = this.length16(what, max);
+    this.need(n, what);
+    const start = this.pos;
+    this.pos += n;
+    return splitNulIn(this.b, start, start + n);
+  }
+  /** A u16 string length, its error message built only when it is out of bounds. */
+  private length16(what: string, max: number): number {
+    if (this.pos + 2 > this.end) this.need(2, `${what} length`);
+    const n = this.dv.getUint16(this.pos, true);
+    this.pos += 2;
     if (n > max) throw new BodyError(`${what}: length ${n} exceeds the limit of ${max}`, this.pos - 2);
-    return splitNul(this.bytes(n, what));
+    return n;
   }
 }
 
+// Node's native UTF-8 decoding works on any Uint8Array range: no Buffer object per string.
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string }).utf8Slice;
+
 function text(b: Uint8Array): string {
-  let end = b.length;
-  const nul = b.indexOf(0);
-  if (nul >= 0) end = nul;
-  return Buffer.from(b.buffer, b.byteOffset, end).toString('utf8');
+  return textIn(b, 0, b.length);
 }
 
-function splitNul(b: Uint8Array): string[] {
+/** b[start, end) up to its first NUL, as UTF-8. */
+function textIn(b: Uint8Array, start: number, end: number): string {
+  const nul = b.indexOf(0, start);
+  return utf8Slice.call(b, start, nul >= 0 && nul < end ? nul : end);
+}
+
+/** b[start, end) split at NULs, as UTF-8 strings. */
+function splitNulIn(b: Uint8Array, start: number, end: number): string[] {
   const out: string[] = [];
-  let s = 0;
-  for (let k = 0; k < b.length; k++) {
+  let s = start;
+  for (let k = start; k < end; k++) {
     if (b[k] === 0) {
-      out.push(Buffer.from(b.buffer, b.byteOffset + s, k - s).toString('utf8'));
+      out.push(utf8Slice.call(b, s, k));
       s = k + 1;
     }
   }
-  if (s < b.length) out.push(Buffer.from(b.buffer, b.byteOffset + s, b.length - s).toString('utf8'));
+  if (s < end) out.push(utf8Slice.call(b, s, end));
   return out;
 }
 

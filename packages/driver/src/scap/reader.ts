@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { EventBatch } from '../batch';
 import { CaptureFormatError } from '../errors';
@@ -13,6 +13,12 @@ import { ScapParser, type CaptureStats, type ParserOptions } from './parser';
 import type { InitialState } from './state';
 
 export type ReadOptions = ParserOptions;
+
+/** zlib, loaded with the first compressed capture: reading a plain one does not pay for it. */
+function zlib(): typeof Zlib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:zlib') as typeof Zlib;
+}
 
 /** Bytes read from the file per read (and decompressed per gzip output chunk). */
 const CHUNK_BYTES = 256 * 1024;
@@ -89,7 +95,7 @@ export class ScapReader {
     if (compressed) {
       // zlib inflates on the libuv thread pool, so decompression overlaps with parsing here.
       const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-      const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+      const gunzip = zlib().createGunzip({ chunkSize: CHUNK_BYTES });
       file.on('error', (e) => gunzip.destroy(e));
       const stream: Readable = file.pipe(gunzip);
       chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
@@ -196,7 +202,7 @@ export function readScapBuffer(bytes: Uint8Array, opts: ReadOptions & { maxDecom
   let data = bytes;
   if (compressed) {
     try {
-      const out = gunzipSync(bytes, { maxOutputLength: opts.maxDecompressedBytes ?? 1 << 30 });
+      const out = zlib().gunzipSync(bytes, { maxOutputLength: opts.maxDecompressedBytes ?? 1 << 30 });
       data = new Uint8Array(out.buffer, out.byteOffset, out.length);
     } catch (e) {
       throw new CaptureFormatError('SCAP_GZIP', `gzip stream failed: ${(e as Error).message}`, { file: opts.file, offset: 0, block: 'stream', blockOffset: 0 });

@@ -5,7 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createGzip } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { RECORD, RECORD_PREFIX_SIZE, type EventBatch } from '../batch';
 import { CaptureWriteError } from '../errors';
@@ -240,7 +240,9 @@ export class ScapWriter {
     const file = createWriteStream(path);
     let sink: Writable = file;
     if (opts.compress ?? true) {
-      const gz = createGzip();
+      // zlib loads with the first compressed capture written, not with the package.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const gz = (require('node:zlib') as typeof Zlib).createGzip();
       gz.pipe(file);
       sink = gz;
     }
