@@ -59,9 +59,15 @@ const DELIMS = new Set([...BLANKS, '(', ')', ',', '=']);
 
 /**
  * The words of a condition as list substitution sees them: the maximal runs of characters that
- * are not delimiters. A list name (which contains no delimiter) is replaced exactly where it is
- * one of these words, so a list whose name is not among them is skipped without a scan.
+ * are not delimiters. A list name without delimiters is replaced exactly where it is one of these
+ * words, so such a list whose name is not among them is skipped without a scan. (Names with a
+ * delimiter are only warned about, so they are still substituted, by a scan.)
  */
+function isWord(name: string): boolean {
+  for (const c of name) if (DELIMS.has(c)) return false;
+  return true;
+}
+
 function delimitedWords(text: string): Set<string> {
   const words = new Set<string>();
   let start = -1;
@@ -182,6 +188,9 @@ export class RulesCompiler {
     return out;
   }
 
+  /** Lists whose names contain a delimiter: substituted by a scan of every condition. */
+  private readonly scannedLists = new Set<CompiledList>();
+
   private compileLists(collector: Collector, out: CompileOutput): void {
     const usedNames: string[] = [];
     for (const list of collector.lists.values()) {
@@ -195,7 +204,9 @@ export class RulesCompiler {
           items.push(item);
         }
       }
-      out.lists.push({ name: list.name, items, used: false, info: list });
+      const compiled = { name: list.name, items, used: false, info: list };
+      out.lists.push(compiled);
+      if (!isWord(list.name)) this.scannedLists.add(compiled);
     }
     for (const name of usedNames) {
       const l = out.lists.find((x) => x.name === name);
@@ -208,7 +219,7 @@ export class RulesCompiler {
     let text = condition;
     let words = delimitedWords(text);
     for (const l of lists) {
-      if (!words.has(l.name)) continue;
+      if (!words.has(l.name) && !this.scannedLists.has(l)) continue;
       const r = substituteList(text, l.name, l.items);
       text = r.text;
       if (r.used) l.used = true;

@@ -124,4 +124,12 @@ describe('loading several files', () => {
     expect(engine.rules()[0]!.format).toBe(a!.format);
     expect(engine.rules()[2]!.format.fieldNames).toEqual(['fd.name', 'proc.name']);
   });
+
+  it('substitutes a list whose name contains a delimiter (only warned about), as the scan always did', () => {
+    const engine = newEngine();
+    const rules = `- list: test list\n  items: [open, openat]\n- rule: r\n  desc: d\n  condition: evt.type in (test list)\n  output: x\n  priority: INFO\n`;
+    const result = engine.loadRules(rules, 'first.yaml');
+    expect(result.successful).toBe(true);
+    expect(conditions(engine)['r']).toBe('evt.type in (open, openat)');
+  });
 });
