@@ -2,7 +2,9 @@
 # The first quick-start command: set everything up, then run the detector live on the default
 # rules (rules/falco_rules.yaml) until Ctrl-C. Extra arguments go to the `falco` command.
 # When the eBPF driver cannot be opened (not root, no BTF, missing capabilities), it says why and
-# replays a capture instead: FALCO_DEMO_CAPTURE, else the first rules/captures/*.scap present.
+# replays a capture instead: FALCO_DEMO_CAPTURE, else the bundled
+# rules/captures/demo-host-behaviours.scap.gz, recorded with this project's driver while the event
+# generator performed every host behaviour the default rules detect (rules/captures/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -19,9 +21,9 @@ fi
 
 echo "quickstart: the live driver cannot be opened here:"
 echo "$reason" | sed 's/^/  /'
-capture="${FALCO_DEMO_CAPTURE:-$(ls rules/captures/*.scap 2>/dev/null | head -n1 || true)}"
-if [ -z "$capture" ]; then
-  echo "quickstart: no capture to replay (set FALCO_DEMO_CAPTURE=/path/to/file.scap)" >&2
+capture="${FALCO_DEMO_CAPTURE:-rules/captures/demo-host-behaviours.scap.gz}"
+if [ ! -r "$capture" ]; then
+  echo "quickstart: no capture to replay at $capture (set FALCO_DEMO_CAPTURE=/path/to/file.scap)" >&2
   exit 1
 fi
 echo "quickstart: replaying $capture with the default rules instead"
