@@ -16,48 +16,64 @@
  * source and updated on every event, which is what `sysdig -p` (one extraction per event) shows.
  * Neither event exists in live captures of the modern eBPF driver, Falco's or ours.
  */
-import type { EventInfo, EventView } from '@falco-ts/driver';
+import { EF, EVENT_TABLE, type EventView } from '@falco-ts/driver';
 import { bigParam } from './params';
 import type { ThreadInfo } from './thread-table';
 
 /** libsinsp's cap on the per-sample CPU figure (ticks per second at 100 Hz). */
 const CPU_CAP = 100;
 
+/** Event kinds that need more than the syscall parsers, by event type (bits; 0 for most events). */
+export const SCHED_SWITCH = 1;
+/** Scheduler and internal events (`EF_SKIPPARSERESET`): not parsed as system calls. */
+export const SCHED_INTERNAL = 2;
+export const SCHED_KIND = Uint8Array.from(EVENT_TABLE, (e) =>
+  (e.name === 'switch' ? SCHED_SWITCH : 0) | ((e.flags & EF.SKIPPARSERESET) !== 0 ? SCHED_INTERNAL : 0),
+);
+
 export class SchedAccounting {
   /** Per CPU, the time of its last context switch (0n before the first). */
   private readonly lastSwitch: bigint[] = [];
-  /** Whether the current event is a procinfo sample of a known thread. */
-  private sampled = false;
+  /** The event number of the last switch and its exectime (other events read 0 without a write). */
+  private switchAt = -1;
+  private switchExecTime = 0n;
+  /** The event number of the last procinfo sample of a known thread. */
+  private sampledAt = -1;
   private user = 0;
   private system = 0;
   private prevUser = 0;
   private prevSystem = 0;
 
-  /** The exectime of the event; called for every event before it is parsed. */
-  onEvent(v: EventView, info: EventInfo | undefined): bigint {
-    this.sampled = false;
-    if (info === undefined || info.name !== 'switch') return 0n;
+  /** Records a context switch (event number `num`) and returns its exectime. */
+  onSwitch(v: EventView, num: number): bigint {
     const cpu = v.cpu;
     const ts = v.ts;
     const last = this.lastSwitch[cpu] ?? 0n;
     this.lastSwitch[cpu] = ts;
-    return last === 0n ? 0n : ts - last;
+    this.switchAt = num;
+    this.switchExecTime = last === 0n ? 0n : ts - last;
+    return this.switchExecTime;
   }
 
-  /** Records a procinfo sample of `t` (the current event). */
-  sampleCpu(v: EventView, t: ThreadInfo): void {
+  /** `thread.exectime` of event `num`. */
+  execTime(num: number): bigint {
+    return num === this.switchAt ? this.switchExecTime : 0n;
+  }
+
+  /** Records a procinfo sample of `t` (event number `num`). */
+  sampleCpu(v: EventView, t: ThreadInfo, num: number): void {
     this.prevUser = t.cpuUserTicks;
     this.prevSystem = t.cpuSystemTicks;
     this.user = Number(bigParam(v, 'cpu_usr', 0n));
     this.system = Number(bigParam(v, 'cpu_sys', 0n));
     t.cpuUserTicks = this.user;
     t.cpuSystemTicks = this.system;
-    this.sampled = true;
+    this.sampledAt = num;
   }
 
-  /** `thread.cpu` (user and system), `thread.cpu.user` or `thread.cpu.system` of the current event. */
-  cpu(user: boolean, system: boolean): number | undefined {
-    if (!this.sampled) return undefined;
+  /** `thread.cpu` (user and system), `thread.cpu.user` or `thread.cpu.system` of event `num`. */
+  cpu(num: number, user: boolean, system: boolean): number | undefined {
+    if (num !== this.sampledAt) return undefined;
     const now = (user ? this.user : 0) + (system ? this.system : 0);
     const prev = (user ? this.prevUser : 0) + (system ? this.prevSystem : 0);
     if (prev === 0) return 0;

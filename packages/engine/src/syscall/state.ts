@@ -6,7 +6,7 @@
  */
 import { EF, EVENT_TABLE, decodeSocktuple, decodeSockaddr, type EventView } from '@falco-ts/driver';
 import { containerFromCgroups, type CgroupContainer } from './cgroups';
-import { SchedAccounting } from './sched';
+import { SCHED_INTERNAL, SCHED_KIND, SCHED_SWITCH, SchedAccounting } from './sched';
 import { FdInfo, SocketRole } from './fd-table';
 import { AT_FDCWD, FdKind, PPM_CL, PPM_EXE, PPM_O } from './fd-types';
 import { NO_CONTAINER_METADATA, type ContainerMetadataProvider } from './metadata';
@@ -32,6 +32,7 @@ const PPM_FCNTL_F_DUPFD = 1;
 const PPM_FCNTL_F_DUPFD_CLOEXEC = 26;
 const PR_SET_NAME = 15;
 const PT_FD = 14;
+const PROCINFO = EVENT_TABLE.findIndex((e) => e.name === 'procinfo');
 
 type Handler = (s: SyscallState, v: EventView, t: ThreadInfo) => void;
 
@@ -56,8 +57,6 @@ export class SyscallState {
   fdInfo: FdInfo | undefined;
   /** Sequence number of the current event (`evt.num`), starting at 1. */
   eventNum = 0;
-  /** `thread.exectime` of the current event: 0 except on context switches (see `sched.ts`). */
-  execTime = 0n;
   /** CPU accounting of the scheduler events (per-CPU switch times, per-thread procinfo samples). */
   readonly sched = new SchedAccounting();
   private pendingFdRemoval: { t: ThreadInfo; fd: number; info: FdInfo } | undefined;
@@ -82,9 +81,11 @@ export class SyscallState {
     this.threads.maybePurge(now, this.threadStillAlive);
     const type = v.type;
     const info = EVENT_TABLE[type];
-    this.execTime = this.sched.onEvent(v, info);
-    if (info !== undefined && (info.flags & EF.SKIPPARSERESET) !== 0) {
-      this.internalEvent(v, info.name);
+    // Scheduler and internal events take a detour (one typed-array read for all others).
+    const sched = SCHED_KIND[type] ?? 0;
+    const execTime = (sched & SCHED_SWITCH) !== 0 ? this.sched.onSwitch(v, this.eventNum) : 0n;
+    if ((sched & SCHED_INTERNAL) !== 0) {
+      this.internalEvent(v, type === PROCINFO);
       return;
     }
     let t = this.threads.get(v.tid);
@@ -94,7 +95,7 @@ export class SyscallState {
     if (t === undefined) return;
     t.lastSeen = now;
     t.lastEventFd = -1;
-    if (this.execTime !== 0n) t.totExecTime += this.execTime;
+    if (sched !== 0) t.totExecTime += execTime;
     if (info === undefined) return;
 
     // Which descriptor the event is about (fd.* fields).
@@ -109,10 +110,10 @@ export class SyscallState {
    * syscalls: libsinsp gives procinfo the thread it already knows (never creating one) and the
    * others no thread at all, and none of them changes the tables.
    */
-  private internalEvent(v: EventView, name: string): void {
+  private internalEvent(v: EventView, procinfo: boolean): void {
     this.fdInfo = undefined;
-    this.thread = name === 'procinfo' ? this.threads.get(v.tid) : undefined;
-    if (this.thread !== undefined) this.sched.sampleCpu(v, this.thread);
+    this.thread = procinfo ? this.threads.get(v.tid) : undefined;
+    if (this.thread !== undefined) this.sched.sampleCpu(v, this.thread, this.eventNum);
   }
 
   /** A thread the tables have never seen: tracked from now on with what little is known. */

@@ -234,7 +234,7 @@ export const PROC_EXTRACTORS: Record<string, ExtractorFactory> = {
   'thread.nametid': () => thread((t) => `${t.comm}${t.tid}`),
   // Both come from context-switch events (see syscall/sched.ts); exectime has a value (0) even on
   // events without a thread, as in libsinsp.
-  'thread.exectime': () => (e) => e.state.execTime,
+  'thread.exectime': () => (e) => e.state.sched.execTime(e.state.eventNum),
   'thread.totexectime': () => thread((t) => t.totExecTime),
   'thread.cgroups': () => perEvent(thread((t) => (t.cgroups.length === 0 ? undefined : t.cgroups.join(' ')))),
   'thread.cgroup': (ref) => thread((t) => {
@@ -244,9 +244,9 @@ export const PROC_EXTRACTORS: Record<string, ExtractorFactory> = {
   'proc.nthreads': () => thread((t, e) => e.state.threads.mainThread(t).nthreads),
   'proc.nchilds': () => thread((t, e) => Math.max(0, e.state.threads.mainThread(t).nthreads - 1)),
   // Only procinfo events carry CPU samples (see syscall/sched.ts).
-  'thread.cpu': () => (e) => e.state.sched.cpu(true, true),
-  'thread.cpu.user': () => (e) => e.state.sched.cpu(true, false),
-  'thread.cpu.system': () => (e) => e.state.sched.cpu(false, true),
+  'thread.cpu': () => (e) => e.state.sched.cpu(e.state.eventNum, true, true),
+  'thread.cpu.user': () => (e) => e.state.sched.cpu(e.state.eventNum, true, false),
+  'thread.cpu.system': () => (e) => e.state.sched.cpu(e.state.eventNum, false, true),
   'thread.vmsize': () => thread((t) => (t.isMain ? t.vmsize : 0)),
   'thread.vmrss': () => thread((t) => (t.isMain ? t.vmrss : 0)),
   'thread.vmsize.b': () => thread((t) => (t.isMain ? t.vmsize * 1024 : 0)),
