@@ -20,3 +20,8 @@ export { versionInfo, versionText } from './version';
 export type { VersionInfo } from './version';
 export { parseCommandLine, helpText } from './options';
 export type { CliOptions } from './options';
+export { configSchema } from './schemas/config-schema';
+export { ruleSchema } from './schemas/rule-schema';
+export type { JsonSchema } from './schemas/json-schema';
+export { SwitchableOutputs, createGeneration, outputSettings } from './detector/outputs-switch';
+export type { OutputsGeneration, OutputsFactoryOptions } from './detector/outputs-switch';

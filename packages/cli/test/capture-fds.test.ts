@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FD_TYPE, readScapBuffer, runCapture } from '@falco-ts/driver';
@@ -41,18 +41,25 @@ describe('the descriptor table of a live capture', () => {
       await withLiveLock(async () => {
         const dir = mkdtempSync(join(tmpdir(), 'falco-fdl-live-'));
         const file = join(dir, 'pre-existing.txt');
-        const capture = join(dir, 'trace.scap.gz');
-        // Opens the file, says which fd it got, and only touches it (fchmod) 1.5 s later.
+        const capture = join(dir, 'trace.scap');
+        // Opens the file, says which fd it got, and touches it (fchmod) only when told to, once
+        // the capture has written its process table.
         const holder = spawn(
           process.execPath,
-          ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(file)},'w');console.log(fd);setTimeout(()=>{fs.fchmodSync(fd,0o600);fs.closeSync(fd)},1500)`],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
+          ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(file)},'w');console.log(fd);process.stdin.once('data',()=>{fs.fchmodSync(fd,0o600);fs.closeSync(fd);process.exit(0)})`],
+          { stdio: ['pipe', 'pipe', 'inherit'] },
         );
         const exited = new Promise((r) => holder.on('exit', r));
         const fdNum = Number(await new Promise<string>((resolve) => holder.stdout.once('data', (b: Buffer) => resolve(b.toString().trim()))));
         const pid = holder.pid!;
-        await runCapture({ file: capture, seconds: 3, compress: true, syscalls: ['fchmod', 'close', 'openat', 'execve', 'clone'] });
+        const recording = runCapture({ file: capture, seconds: 6, compress: false, syscalls: ['fchmod', 'close', 'openat', 'execve', 'clone'] });
+        // The plain file grows once the header, process table and descriptor blocks are written.
+        const deadline = Date.now() + 20000;
+        while (!(existsSync(capture) && statSync(capture).size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 500));
+        holder.stdin.write('go\n');
         await exited;
+        await recording;
 
         // Our reader: the holder's descriptor is in the capture's initial state.
         const { state } = readScapBuffer(readFileSync(capture));
