@@ -94,20 +94,36 @@ function remote(f: FdInfo): [string, number] {
   return f.role === SocketRole.Server ? [f.sip, f.sport] : [f.dip, f.dport];
 }
 
+// The candidate lists below are consumed at once by the any-of checks (never kept), so each is
+// one array reused for every event instead of a new one per check.
+const addressPair: FieldScalar[] = [];
+const addressOne: FieldScalar[] = [];
+const portPair: FieldScalar[] = [0, 0];
+
 /** Client and server addresses, for the any-of checks of fd.ip and fd.net. */
-export function fdAddresses(e: SyscallEvent): FieldScalar[] | undefined {
+export function fdAddresses(e: SyscallEvent): readonly FieldScalar[] | undefined {
   const f = e.state.fdInfo;
   if (f === undefined || !isIp(f)) return undefined;
-  const out: FieldScalar[] = [];
-  if (f.sipBytes !== undefined) out.push(f.sipBytes);
-  if (f.dipBytes !== undefined) out.push(f.dipBytes);
-  return out;
+  const s = f.sipBytes;
+  const d = f.dipBytes;
+  if (s !== undefined && d !== undefined) {
+    addressPair[0] = s;
+    addressPair[1] = d;
+    return addressPair;
+  }
+  const one = s ?? d;
+  if (one === undefined) return undefined;
+  addressOne[0] = one;
+  return addressOne;
 }
 
 /** Client and server ports, for fd.port. */
-export function fdPorts(e: SyscallEvent): FieldScalar[] | undefined {
+export function fdPorts(e: SyscallEvent): readonly FieldScalar[] | undefined {
   const f = e.state.fdInfo;
-  return f === undefined || !isIp(f) ? undefined : [f.sport, f.dport];
+  if (f === undefined || !isIp(f)) return undefined;
+  portPair[0] = f.sport;
+  portPair[1] = f.dport;
+  return portPair;
 }
 
 const fdlistEntries = (e: SyscallEvent): ReturnType<typeof decodeFdlist> | undefined => {
