@@ -1,4 +1,4 @@
-import { compileCondition, FilterCompileError, FilterSyntaxError, MapFieldRegistry } from '@falco-ts/filter-lang';
+import { compile, compileCondition, FilterCompileError, FilterSyntaxError, MapFieldRegistry, parse } from '@falco-ts/filter-lang';
 import { registry, type TestEvent } from './helpers/registry';
 
 const run = (cond: string, event: TestEvent): boolean => compileCondition(cond, registry).predicate(event);
@@ -90,6 +90,37 @@ describe('compile: operators by type', () => {
   ];
   it.each(cases)('%s → %s', (cond, expected) => {
     expect(run(cond, ev)).toBe(expected);
+  });
+});
+
+describe('compile: lazy predicates', () => {
+  it('give the verdicts of eager ones, building the function on the first call only', () => {
+    const ev: TestEvent = { name: 'nginx', path: '/etc/passwd', pid: 42, ts: 1n, ok: true, buf: bytes(''), ip: '10.1.2.3', net: '10.0.0.1', args: [], cmdline: 'nginx', env: {} };
+    const cond = 'proc.name in (nginx, httpd) and (fd.name startswith /etc or proc.pid > 100)';
+    const eager = compile(parse(cond), registry);
+    const calls: string[] = [];
+    const RealFunction = Function;
+    const spy = jest.spyOn(globalThis, 'Function').mockImplementation((...args: string[]) => {
+      calls.push('built');
+      return new RealFunction(...args);
+    });
+    try {
+      const lazy = compile(parse(cond), registry, { lazy: true });
+      expect(calls).toEqual([]);
+      expect(lazy.code).toBe(eager.code);
+      expect(lazy.warnings).toEqual(eager.warnings);
+      expect(lazy.predicate(ev)).toBe(true);
+      expect(lazy.predicate({ ...ev, name: 'cat' })).toBe(false);
+      expect(lazy.predicate({ ...ev, path: '/tmp/x', pid: 7 })).toBe(false);
+      expect(calls).toEqual(['built']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(eager.predicate(ev)).toBe(true);
+  });
+
+  it('still report type errors when compiled, not when first called', () => {
+    expect(() => compile(parse('proc.nme = x'), registry, { lazy: true })).toThrow(FilterCompileError);
   });
 });
 

@@ -11,9 +11,13 @@ export interface CompiledCondition<E> {
   warnings: { code: string; message: string; position: Position }[];
 }
 
-/** Throws filter-lang's FilterCompileError for conditions that do not type-check. */
+/**
+ * Throws filter-lang's FilterCompileError for conditions that do not type-check. The predicate's
+ * JavaScript is built on its first call: a run evaluates only the rules whose event types it
+ * sees, so the others never pay for it.
+ */
 export function compileCondition<E>(ast: Ast, registry: FieldRegistry<E>): CompiledCondition<E> {
-  const compiled = compile(ast, registry);
+  const compiled = compile(ast, registry, { lazy: true });
   return {
     predicate: compiled.predicate,
     warnings: compiled.warnings.map((w) => ({ code: w.code, message: w.message, position: w.position })),

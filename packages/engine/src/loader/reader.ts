@@ -153,8 +153,8 @@ export class RulesReader {
     if (!isSeqNode(val)) fail('Value is not a sequence', valCtx);
     const out: string[] = [];
     for (const v of seqItems(val)) {
-      const ictx = this.ctxOf(v, 'list item', '', valCtx);
-      if (!isScalarNode(v)) fail('sequence value is not scalar', ictx);
+      // The item's context only when it is needed (lists have thousands of items).
+      if (!isScalarNode(v)) fail('sequence value is not scalar', this.ctxOf(v, 'list item', '', valCtx));
       out.push(scalarText(v));
     }
     return out;

@@ -32,6 +32,13 @@ import { collectWarnings } from './warnings';
 export interface CompileOptions {
   /** The condition text, for code frames in error messages. */
   source?: string;
+  /**
+   * Build the JavaScript function on the first call of the predicate rather than now. Type
+   * checking, errors and warnings are unchanged (they happen now); only V8's parsing and
+   * compiling of the generated code is deferred, which a rule set pays for every rule although
+   * most rules never see an event of their types in a given run.
+   */
+  lazy?: boolean;
 }
 
 export interface CompiledFilter<E> {
@@ -273,9 +280,19 @@ export function compile<E>(ast: Ast, registry: FieldRegistry<E>, options: Compil
     (names.length > 0 ? `const [${names.join(', ')}] = slots;\n` : '') +
     `return function predicate(e) {\n  let v, w;\n  return ${body};\n};`;
    
-  const factory = new Function('slots', code) as (slots: unknown[]) => (event: E) => boolean;
+  const build = (): ((event: E) => boolean) => {
+    const factory = new Function('slots', code) as (slots: unknown[]) => (event: E) => boolean;
+    return factory(gen.slots);
+  };
+  let predicate: (event: E) => boolean;
+  if (options.lazy) {
+    let built: ((event: E) => boolean) | undefined;
+    predicate = (event: E): boolean => (built ??= build())(event);
+  } else {
+    predicate = build();
+  }
   return {
-    predicate: factory(gen.slots),
+    predicate,
     warnings: collectWarnings(ast, registry),
     fields: gen.fields,
     code,
