@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -89,6 +90,9 @@ CaptureSession::CaptureSession(const Napi::CallbackInfo& info) : Napi::ObjectWra
   settings_.batch_slots = GetNumber(options, "batchSlots", settings_.batch_slots);
   settings_.wakeup_bytes = GetNumber(options, "wakeupBytes", settings_.wakeup_bytes);
   settings_.poll_ms = static_cast<int>(GetNumber(options, "pollMs", settings_.poll_ms));
+  Napi::Value enter_hook = options.Get("enterHook");
+  settings_.enter_tracepoints = !(enter_hook.IsString() && enter_hook.As<Napi::String>().Utf8Value() == "tp_btf");
+  use_enter_tracepoints_ = settings_.enter_tracepoints;
   settings_.syscalls = GetStrings(options.Get("syscalls"));
   if (settings_.batch_bytes < 2 * MAX_RECORD_SIZE) settings_.batch_bytes = 2 * MAX_RECORD_SIZE;
   if (settings_.batch_slots < 2) settings_.batch_slots = 2;
@@ -125,9 +129,10 @@ void CaptureSession::Load(Napi::Env env) {
     throw MakeDriverError(env, "SCHEMA_MISMATCH", "the BPF object was built from another wire header; rebuild the package", 0);
   }
   skel_->rodata->g_boot_time_ns = ClockNs(CLOCK_REALTIME) - ClockNs(CLOCK_BOOTTIME);
-  skel_->rodata->g_wakeup_bytes = settings_.wakeup_bytes;
-  bpf_map__set_max_entries(skel_->maps.ringbuf, static_cast<uint32_t>(settings_.ring_bytes));
   int cpus = libbpf_num_possible_cpus();
+  // Each CPU counts its own bytes between wake-ups; together they wake about every wakeup_bytes.
+  skel_->rodata->g_wakeup_bytes = std::max<uint64_t>(4096, settings_.wakeup_bytes / static_cast<uint64_t>(cpus > 0 ? cpus : 1));
+  bpf_map__set_max_entries(skel_->maps.ringbuf, static_cast<uint32_t>(settings_.ring_bytes));
   bpf_map__set_max_entries(skel_->maps.auxiliary_maps, cpus > 0 ? cpus : 1);
   // Only the dispatchers and the lifecycle programs attach to the kernel; every per-syscall
   // program is entered through a tail-call table.
@@ -188,7 +193,7 @@ void CaptureSession::PlanSyscalls() {
     spec.nparams = 2;                                                                 \
     spec.params[0] = {SPK_PPM_SC, 0, CONV_NONE, 0};                                   \
     spec.params[1] = {SPK_NR, 0, CONV_NONE, 0};                                       \
-    syscalls_[#NAME] = {NR, "simple_x", ""};                                          \
+    syscalls_[#NAME] = {NR, "simple_x", "", true};                                    \
   }
   FALCO_TS_SYSCALLS_X86_64(DRIVER_GENERIC_SYSCALL)
 #undef DRIVER_GENERIC_SYSCALL
@@ -197,13 +202,13 @@ void CaptureSession::PlanSyscalls() {
 
 // Writes the interest tables in the mapped .bss: takes effect on the next syscall, no reload.
 void CaptureSession::ApplySyscalls(const std::vector<std::string>& names) {
-  bool syscalls[SYSCALL_TABLE_SIZE] = {};
+  uint8_t routes[SYSCALL_TABLE_SIZE] = {};
   bool enters[SYSCALL_TABLE_SIZE] = {};
   bool lifecycle[sizeof(skel_->bss->g_interesting_lifecycle)] = {};
   for (const auto& name : names) {
     auto it = syscalls_.find(name);
     if (it != syscalls_.end()) {
-      syscalls[it->second.nr] = true;
+      routes[it->second.nr] = it->second.generic ? ROUTE_GENERIC : ROUTE_TAIL_CALL;
       enters[it->second.nr] = !it->second.enter_prog.empty();
     }
     for (const auto& lp : kLifecyclePrograms)
@@ -211,18 +216,55 @@ void CaptureSession::ApplySyscalls(const std::vector<std::string>& names) {
   }
   bool any_enter = false;
   for (int i = 0; i < SYSCALL_TABLE_SIZE; i++) {
-    skel_->bss->g_interesting_syscalls[i] = syscalls[i];
+    skel_->bss->g_interesting_syscalls[i] = routes[i];
     skel_->bss->g_interesting_enter[i] = enters[i];
     any_enter = any_enter || enters[i];
   }
-  if (any_enter && skel_->links.sys_enter_dispatch == nullptr) {
+  if (use_enter_tracepoints_ && !ApplyEnterTracepoints(enters)) {
+    // No tracefs (or the kernel refused): the generic dispatcher works everywhere tp_btf does.
+    DetachEnterTracepoints();
+    use_enter_tracepoints_ = false;
+  }
+  ApplyEnterDispatcher(!use_enter_tracepoints_ && any_enter);
+  for (size_t i = 0; i < sizeof(lifecycle); i++) skel_->bss->g_interesting_lifecycle[i] = lifecycle[i];
+}
+
+// Attaches NAME_tp to syscalls/sys_enter_<name> for each captured syscall with an enter event and
+// detaches the others. Returns false when one cannot be attached.
+bool CaptureSession::ApplyEnterTracepoints(const bool (&enters)[SYSCALL_TABLE_SIZE]) {
+  for (const auto& [name, entry] : syscalls_) {
+    if (entry.enter_prog.empty()) continue;
+    auto link = enter_links_.find(entry.nr);
+    if (!enters[entry.nr]) {
+      if (link != enter_links_.end()) {
+        bpf_link__destroy(link->second);
+        enter_links_.erase(link);
+      }
+      continue;
+    }
+    if (link != enter_links_.end()) continue;
+    std::string prog_name = std::string(entry.enter_prog) + "_tp";
+    bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, prog_name.c_str());
+    bpf_link* attached = prog != nullptr ? bpf_program__attach(prog) : nullptr;
+    if (attached == nullptr) return false;
+    enter_links_[entry.nr] = attached;
+  }
+  return true;
+}
+
+void CaptureSession::ApplyEnterDispatcher(bool wanted) {
+  if (wanted && skel_->links.sys_enter_dispatch == nullptr) {
     skel_->links.sys_enter_dispatch = bpf_program__attach(skel_->progs.sys_enter_dispatch);
-    if (skel_->links.sys_enter_dispatch == nullptr) enter_attach_failed_ = true;
-  } else if (!any_enter && skel_->links.sys_enter_dispatch != nullptr) {
+    enter_attach_failed_ = skel_->links.sys_enter_dispatch == nullptr;
+  } else if (!wanted && skel_->links.sys_enter_dispatch != nullptr) {
     bpf_link__destroy(skel_->links.sys_enter_dispatch);
     skel_->links.sys_enter_dispatch = nullptr;
   }
-  for (size_t i = 0; i < sizeof(lifecycle); i++) skel_->bss->g_interesting_lifecycle[i] = lifecycle[i];
+}
+
+void CaptureSession::DetachEnterTracepoints() {
+  for (auto& [nr, link] : enter_links_) bpf_link__destroy(link);
+  enter_links_.clear();
 }
 
 // buffers(): one external ArrayBuffer per batch slot, created once; each keeps the pool alive.
@@ -268,7 +310,10 @@ Napi::Value CaptureSession::Stats(const Napi::CallbackInfo& info) {
   num("dropsTooLarge", total.drops_too_large);
   num("dropsTailCall", total.drops_tail_call);
   num("readFailures", total.read_failures);
-  out.Set("enterAttached", Napi::Boolean::New(env, skel_ != nullptr && skel_->links.sys_enter_dispatch != nullptr));
+  bool dispatcher = skel_ != nullptr && skel_->links.sys_enter_dispatch != nullptr;
+  bool tracepoints = !enter_links_.empty();
+  out.Set("enterAttached", Napi::Boolean::New(env, dispatcher || tracepoints));
+  out.Set("enterHook", Napi::String::New(env, dispatcher ? "tp_btf" : tracepoints ? "syscall_tracepoints" : "none"));
   if (consumer_) {
     const ConsumerStats& cs = consumer_->stats();
     num("deliveredEvents", cs.events);
@@ -306,6 +351,7 @@ void CaptureSession::Shutdown() {
     consumer_->Stop();
     consumer_.reset();
   }
+  DetachEnterTracepoints();
   if (skel_ != nullptr) {
     driver_bpf__destroy(skel_);
     skel_ = nullptr;

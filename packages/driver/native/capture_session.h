@@ -12,7 +12,12 @@
 #include "batch_pool.h"
 #include "consumer.h"
 
+extern "C" {
+#include "../bpf/shared/wire.h"
+}
+
 struct driver_bpf;
+struct bpf_link;
 
 namespace driver {
 
@@ -22,6 +27,9 @@ struct SessionSettings {
   size_t batch_slots = 4;
   uint64_t wakeup_bytes = 256u << 10;
   int poll_ms = 10;
+  // Hook enter events on per-syscall syscalls/sys_enter_<name> tracepoints when tracefs allows it
+  // (false: always use the generic tp_btf/sys_enter dispatcher).
+  bool enter_tracepoints = true;
   std::vector<std::string> syscalls;
 };
 
@@ -42,16 +50,24 @@ class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
   void Load(Napi::Env env);
   void PlanSyscalls();
   void ApplySyscalls(const std::vector<std::string>& names);
+  bool ApplyEnterTracepoints(const bool (&enters)[SYSCALL_TABLE_SIZE]);
+  void ApplyEnterDispatcher(bool any_enter);
+  void DetachEnterTracepoints();
   void Shutdown();
 
   struct SyscallEntry {
     int32_t nr;
     std::string_view exit_prog;
     std::string_view enter_prog;
+    bool generic = false;  // written by the dispatcher itself (ROUTE_GENERIC)
   };
   std::map<std::string, SyscallEntry> syscalls_;  // every name this build can capture
   SessionSettings settings_;
   bool enter_attach_failed_ = false;  // reported through stats as enterAttached = false
+  // Per-syscall enter tracepoints, attached while their syscall is captured (by syscall number).
+  // Cleared for good, and the dispatcher used instead, once one fails to attach (no tracefs).
+  bool use_enter_tracepoints_ = true;
+  std::map<int32_t, bpf_link*> enter_links_;
   driver_bpf* skel_ = nullptr;
   // Shared with every ArrayBuffer handed to JavaScript, so a batch view outliving the session
   // never points at freed memory.

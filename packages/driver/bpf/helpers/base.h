@@ -58,4 +58,25 @@ static __always_inline bool syscall__is_compat(void)
 	return task->thread_info.status & 0x0002 /* TS_COMPAT */;
 }
 
+/*
+ * An enter-event program, built twice from one body: NAME for the generic tp_btf/sys_enter hook
+ * (tail-called by the sys_enter dispatcher, which every syscall on the machine runs while it is
+ * attached) and NAME_tp for the syscall's own syscalls/sys_enter_<SYSCALL> tracepoint (needs
+ * tracefs to attach; other syscalls then pay only the kernel's bitmap test, not a BPF run). The
+ * tracepoint context carries no pt_regs pointer, so that variant takes the task's saved registers.
+ */
+#define ENTER_PROGRAM(NAME, SYSCALL)                                                              \
+	static __always_inline int NAME##__body(struct pt_regs *regs);                            \
+	SEC("tp_btf/sys_enter")                                                                   \
+	int BPF_PROG(NAME, struct pt_regs *regs, long id)                                         \
+	{                                                                                         \
+		return NAME##__body(regs);                                                        \
+	}                                                                                         \
+	SEC("tp/syscalls/sys_enter_" #SYSCALL)                                                    \
+	int NAME##_tp(void *ctx)                                                                  \
+	{                                                                                         \
+		return NAME##__body((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf())); \
+	}                                                                                         \
+	static __always_inline int NAME##__body(struct pt_regs *regs)
+
 #endif

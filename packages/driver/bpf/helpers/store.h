@@ -128,6 +128,73 @@ static __always_inline void auxmap__store_tmp(struct auxiliary_map *aux, __u32 s
 }
 
 /*
+ * Wake the consumer only once this CPU has written g_wakeup_bytes since its last wake-up: a
+ * wake-up is an irq_work and a cross-CPU interrupt, far more than the record itself costs. The
+ * consumer's poll timeout bounds the latency of a quiet period.
+ */
+static __always_inline __u64 ringbuf__wakeup_flags(__u64 size)
+{
+	__u32 zero = 0;
+	__u64 *pending = bpf_map_lookup_elem(&wakeup_pending, &zero);
+	if (!pending)
+		return 0; /* the ring buffer's own policy: wake when the consumer has caught up */
+	*pending += size;
+	if (*pending < g_wakeup_bytes)
+		return BPF_RB_NO_WAKEUP;
+	*pending = 0;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+/*
+ * The common prefix and scap header of a record written in place (see auxmap__preload_header).
+ * The caller already holds the current task, so the tid is a load rather than a helper call.
+ */
+static __always_inline void record__fill_header(void *record, struct task_struct *task, __u16 type, __u32 nparams, __u32 size)
+{
+	struct record_prefix *prefix = record;
+	prefix->cpu = (__u16)bpf_get_smp_processor_id();
+	prefix->reserved = 0;
+	prefix->flags = 0;
+	struct scap_event_header *hdr = record + RECORD_PREFIX_SIZE;
+	hdr->ts = g_boot_time_ns + bpf_ktime_get_boot_ns();
+	hdr->tid = (__u32)task->pid;
+	hdr->len = size - RECORD_PREFIX_SIZE;
+	hdr->type = type;
+	hdr->nparams = nparams;
+}
+
+/*
+ * The generic exit event (ID = ppm_sc, nativeID = syscall number). It has a fixed size, so it is
+ * built on the stack and shipped with one bpf_ringbuf_output: one helper call instead of the
+ * scratch-map lookup, or of a reserve plus a submit (each helper call costs tens of ns on kernels
+ * with return-thunk mitigations; copying 42 bytes costs next to nothing).
+ */
+struct generic_record {
+	__u8 head[RECORD_HEADER_SIZE];
+	__u16 lengths[2];
+	__u16 ppm_sc;
+	__u16 native_id;
+} __attribute__((packed));
+
+static __always_inline void ringbuf__write_generic(struct task_struct *task, __u32 nr, __u16 ppm_sc)
+{
+	struct driver_counters *c = counters__get();
+	if (!c)
+		return;
+	struct generic_record r;
+	record__fill_header(&r, task, PPME_GENERIC_X, 2, sizeof(r));
+	r.lengths[0] = sizeof(__u16);
+	r.lengths[1] = sizeof(__u16);
+	r.ppm_sc = ppm_sc;
+	r.native_id = (__u16)nr;
+	if (bpf_ringbuf_output(&ringbuf, &r, sizeof(r), ringbuf__wakeup_flags(sizeof(r)))) {
+		c->drops_buffer_full++;
+		return;
+	}
+	c->events++;
+}
+
+/*
  * Writes the length into the header and copies the record to the ring buffer. The consumer is
  * woken only once enough data is pending (see g_wakeup_bytes), never blocked on: a full buffer is
  * a counted drop.
@@ -144,8 +211,7 @@ static __always_inline void auxmap__submit(struct auxiliary_map *aux)
 	}
 	struct scap_event_header *hdr = (struct scap_event_header *)&aux->data[RECORD_PREFIX_SIZE];
 	hdr->len = (__u32)(size - RECORD_PREFIX_SIZE);
-	__u64 flags = bpf_ringbuf_query(&ringbuf, BPF_RB_AVAIL_DATA) >= g_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&ringbuf, aux->data, size, flags)) {
+	if (bpf_ringbuf_output(&ringbuf, aux->data, size, ringbuf__wakeup_flags(size))) {
 		c->drops_buffer_full++;
 		return;
 	}

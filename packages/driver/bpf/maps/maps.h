@@ -14,10 +14,12 @@ __weak const volatile __u64 g_boot_time_ns = 0;
 __weak const volatile __u32 g_schema_version = DRIVER_SCHEMA_VERSION;
 
 /*
- * Syscalls user space wants, indexed by x86_64 syscall number. Lives in .bss, which user space
- * maps, so changing the set at run time is a plain memory write: no reload, no map syscall.
+ * Syscalls user space wants and how their exit event is written (enum syscall_route), indexed by
+ * x86_64 syscall number. Lives in .bss, which user space maps, so changing the set at run time is
+ * a plain memory write: no reload, no map syscall. One byte answers both "is it wanted" and "which
+ * path", so the dispatcher does a single load for every syscall on the machine.
  */
-__weak bool g_interesting_syscalls[SYSCALL_TABLE_SIZE];
+__weak __u8 g_interesting_syscalls[SYSCALL_TABLE_SIZE];
 
 /*
  * Syscalls whose enter event is also emitted (open, openat, openat2, creat, connect: the
@@ -30,9 +32,10 @@ enum lifecycle_tp { LIFECYCLE_PROCESS_EXIT = 0, LIFECYCLE_PROCESS_FORK = 1, LIFE
 __weak bool g_interesting_lifecycle[LIFECYCLE_COUNT];
 
 /*
- * Bytes of unread data above which a producer wakes the consumer. Waking on every event costs a
- * cross-CPU interrupt per syscall; batching the wake-ups keeps the probe cost flat under load,
- * and the consumer's poll timeout bounds the latency of a quiet period.
+ * Bytes a CPU writes between two wake-ups of the consumer (user space sets wakeupBytes divided by
+ * the number of CPUs). Waking on every event costs a cross-CPU interrupt per syscall; batching the
+ * wake-ups keeps the probe cost flat under load, and the consumer's poll timeout bounds the
+ * latency of a quiet period.
  */
 __weak const volatile __u64 g_wakeup_bytes = 256 * 1024;
 
@@ -68,6 +71,18 @@ struct {
 	__type(key, __u32);
 	__type(value, struct driver_counters);
 } counters_map __weak SEC(".maps");
+
+/*
+ * Bytes this CPU has written since it last woke the consumer. A per-CPU count (an inlined lookup
+ * and an add) instead of asking the ring buffer how much is pending, which is a helper call per
+ * event: on kernels with return-thunk mitigations every call and return is dear.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} wakeup_pending __weak SEC(".maps");
 
 /*
  * Scratch space where a record is assembled before it is copied to the ring buffer in one piece.

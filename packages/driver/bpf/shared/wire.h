@@ -11,7 +11,7 @@
 #endif
 
 /* Bumped whenever a struct below changes; baked into rodata and checked when the object opens. */
-#define DRIVER_SCHEMA_VERSION 1
+#define DRIVER_SCHEMA_VERSION 2
 
 /* The 8-byte prefix each batch record carries before the scap event (see src/batch.ts). */
 struct record_prefix {
@@ -41,6 +41,17 @@ struct scap_event_header {
 
 /* Syscall numbers index the interest table; x86_64 numbers stay below this. */
 #define SYSCALL_TABLE_SIZE 512
+
+/*
+ * How the sys_exit dispatcher handles a wanted syscall (values of g_interesting_syscalls). Generic
+ * events have a fixed size, so the dispatcher writes them straight into a ring-buffer reservation:
+ * no tail call, no scratch map, no copy. Everything else is tail-called.
+ */
+enum syscall_route {
+	ROUTE_OFF = 0,
+	ROUTE_TAIL_CALL = 1,
+	ROUTE_GENERIC = 2,
+};
 
 /* Per-CPU counters, summed by user space. Every event the kernel side drops lands in one cause. */
 struct driver_counters {

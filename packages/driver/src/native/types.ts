@@ -7,6 +7,7 @@ export interface NativeSessionOptions {
   wakeupBytes: number;
   pollMs: number;
   syscalls: string[];
+  enterHook: 'auto' | 'tp_btf';
 }
 
 /** Counters as the native layer reports them (kernel side summed over CPUs, consumer side). */
@@ -24,6 +25,12 @@ export interface NativeStats {
   pollErrors: number;
   /** Whether the sys_enter dispatcher is attached (only while a syscall with an enter event is captured). */
   enterAttached: boolean;
+  /**
+   * How enter events are hooked right now: `tp_btf` (the generic sys_enter dispatcher, which every
+   * syscall on the machine runs), `syscall_tracepoints` (one syscalls/sys_enter_<name> tracepoint
+   * per captured syscall with an enter event), or `none` (no such syscall is captured).
+   */
+  enterHook: 'tp_btf' | 'syscall_tracepoints' | 'none';
 }
 
 export interface NativeSession {
