@@ -13,7 +13,8 @@ struct SyscallProgram {
   std::string_view name;       // syscall name as rules and the event table spell it
   int32_t nr;                  // x86_64 syscall number
   std::string_view exit_prog;  // tail-called from the sys_exit dispatcher
-  std::string_view enter_prog; // attached to syscalls/sys_enter_<name>, or empty
+  std::string_view enter_prog; // enter program: tail-called from the sys_enter dispatcher, or its
+                               // <enter_prog>_tp twin attached to syscalls/sys_enter_<name>; or empty
 };
 
 inline constexpr SyscallProgram kSyscallPrograms[] = {

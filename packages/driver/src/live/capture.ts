@@ -26,6 +26,13 @@ export interface CaptureOptions {
   readonly wakeupBytes?: number;
   /** Longest time an event waits in a partial batch, in ms. Default 10. */
   readonly pollMs?: number;
+  /**
+   * How enter events (open, openat, openat2, creat, connect) are hooked. `auto` (default): each
+   * captured one on its own syscalls/sys_enter_<name> tracepoint when tracefs is mounted, so other
+   * syscalls pay no BPF run; otherwise, and with `tp_btf`, the generic sys_enter dispatcher.
+   * `stats().enterHook` says which is in use.
+   */
+  readonly enterHook?: 'auto' | 'tp_btf';
   /** Use this addon file instead of the package's build. */
   readonly addonPath?: string;
 }
@@ -51,6 +58,9 @@ function checkOptions(o: CaptureOptions): void {
     if (v !== undefined && (!Number.isInteger(v) || v <= 0)) {
       throw new DriverError('BAD_OPTIONS', `${key} must be a positive integer, got ${v}`, { option: key });
     }
+  }
+  if (o.enterHook !== undefined && o.enterHook !== 'auto' && o.enterHook !== 'tp_btf') {
+    throw new DriverError('BAD_OPTIONS', `enterHook must be 'auto' or 'tp_btf', got ${String(o.enterHook)}`, { option: 'enterHook' });
   }
   if (!Array.isArray(o.syscalls)) {
     throw new DriverError('BAD_OPTIONS', 'syscalls must be an array of syscall names', { option: 'syscalls' });
@@ -79,6 +89,7 @@ export class LiveCapture implements AsyncIterable<EventBatch> {
           batchSlots: options.batchSlots ?? 4,
           wakeupBytes: options.wakeupBytes ?? Math.max(4096, ring / 32),
           pollMs: options.pollMs ?? 10,
+          enterHook: options.enterHook ?? 'auto',
           syscalls: [],
         },
         (slot, count, bytes) => this.onBatch(slot, count, bytes),

@@ -50,8 +50,7 @@ static __always_inline void open__store_dev_ino(struct auxiliary_map *aux, long 
 	auxmap__store_u64(aux, ino);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(openat_e, struct pt_regs *regs, long id)
+ENTER_PROGRAM(openat_e, openat)
 {
 	struct auxiliary_map *aux = auxmap__get();
 	if (!aux)
@@ -87,8 +86,7 @@ int BPF_PROG(openat_x, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(open_e, struct pt_regs *regs, long id)
+ENTER_PROGRAM(open_e, open)
 {
 	struct auxiliary_map *aux = auxmap__get();
 	if (!aux)
@@ -122,8 +120,7 @@ int BPF_PROG(open_x, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(creat_e, struct pt_regs *regs, long id)
+ENTER_PROGRAM(creat_e, creat)
 {
 	struct auxiliary_map *aux = auxmap__get();
 	if (!aux)
@@ -153,8 +150,7 @@ int BPF_PROG(creat_x, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(openat2_e, struct pt_regs *regs, long id)
+ENTER_PROGRAM(openat2_e, openat2)
 {
 	struct auxiliary_map *aux = auxmap__get();
 	if (!aux)

@@ -5,8 +5,7 @@
 #define NR_ACCEPT4 288
 #define K_EINPROGRESS 115
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(connect_e, struct pt_regs *regs, long id)
+ENTER_PROGRAM(connect_e, connect)
 {
 	struct auxiliary_map *aux = auxmap__get();
 	if (!aux)
