@@ -1,9 +1,11 @@
 /**
  * A fast reader for the YAML that rules files are written in: one document holding a block
  * sequence of block mappings, with plain, quoted, folded and literal scalars, flow sequences,
- * nested block sequences and mappings, and comments. It builds the same nodes the `yaml` package
- * composes (`Scalar`, `YAMLMap`, `YAMLSeq`, `Pair`, with `value`, `source`, `type` and the start of
- * `range`), about twenty times faster, because rules files are large and read on every start.
+ * nested block sequences and mappings, and comments. It builds nodes with what the loader reads
+ * of the nodes the `yaml` package composes (`Scalar`, `YAMLMap`, `YAMLSeq`, `Pair`: `items`,
+ * `key`, `value`, `source`, `type`, `flow` and the start of `range`, and the node-kind symbol
+ * `yaml`'s `isMap`/`isSeq`/`isScalar` check), several times faster and without loading `yaml`,
+ * because rules files are large and read on every start.
  *
  * Anything outside that subset (anchors, aliases, tags, flow mappings, several documents,
  * multi-line quoted scalars, keep chomping, explicit indentation, tabs, CR, anything `yaml`
@@ -11,7 +13,71 @@
  * `yaml` instead, which also produces every syntax error message. So a file either gets exactly
  * the tree `yaml` would give, or is parsed by `yaml`.
  */
-import { Pair, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+
+/** The property `yaml` keeps a node's kind in, and the kinds (global symbols, shared with it). */
+export const NODE_TYPE = Symbol.for('yaml.node.type');
+export const NODE_KIND = {
+  map: Symbol.for('yaml.map'),
+  seq: Symbol.for('yaml.seq'),
+  scalar: Symbol.for('yaml.scalar'),
+  pair: Symbol.for('yaml.pair'),
+} as const;
+
+class FastScalar {
+  declare readonly [NODE_TYPE]: symbol;
+  constructor(
+    readonly value: string,
+    readonly source: string,
+    readonly type: Scalar.Type,
+    readonly range: [number, number, number],
+  ) {}
+}
+
+class FastMap {
+  declare readonly [NODE_TYPE]: symbol;
+  readonly items: FastPair[] = [];
+  constructor(readonly range: [number, number, number]) {}
+}
+
+class FastSeq {
+  declare readonly [NODE_TYPE]: symbol;
+  readonly items: unknown[] = [];
+  flow?: boolean;
+  constructor(readonly range: [number, number, number]) {}
+}
+
+class FastPair {
+  declare readonly [NODE_TYPE]: symbol;
+  constructor(
+    readonly key: unknown,
+    readonly value: unknown,
+  ) {}
+}
+
+// On the prototypes: one property shared by every node, as `yaml` checks it (`node[NODE_TYPE]`).
+for (const [cls, kind] of [[FastScalar, NODE_KIND.scalar], [FastMap, NODE_KIND.map], [FastSeq, NODE_KIND.seq], [FastPair, NODE_KIND.pair]] as const) {
+  Object.defineProperty(cls.prototype, NODE_TYPE, { value: kind });
+}
+
+/** 0-based line and column of `offset`, given the offsets at which lines start. */
+export function lineColumn(lineStarts: readonly number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, column: offset - lineStarts[lo]! };
+}
+
+export interface FastYaml {
+  /** The root node of each document. */
+  readonly documents: YamlNode[];
+  /** Offsets at which lines start, for positions. */
+  readonly lineStarts: readonly number[];
+}
 
 /** Thrown inside the reader when the text leaves the subset; never escapes this module. */
 class OutsideSubset {}
@@ -39,25 +105,23 @@ const ESCAPES: Record<string, string> = {
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 function scalar(value: string, type: Scalar.Type, start: number): Scalar {
-  const s = new Scalar(value);
-  s.range = [start, start, start];
-  s.source = value;
-  s.type = type;
-  return s;
+  return new FastScalar(value, value, type, [start, start, start]) as unknown as Scalar;
 }
 
 /**
  * The root nodes of the documents of `text` (rules files have one), or `undefined` when the text
  * uses YAML beyond the subset this reader handles.
  */
-export function parseYamlFast(text: string): YamlNode[] | undefined {
+export function parseYamlFast(text: string): FastYaml | undefined {
   // Characters `yaml` treats specially or refuses anywhere: leave those files to it.
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c < SPACE && c !== NL) || c === 0x7f || c === 0xfeff || (c >= 0x80 && c < 0xa0) || (c >= 0xd800 && c <= 0xdfff)) return undefined;
   }
   try {
-    return new FastReader(text).document();
+    const reader = new FastReader(text);
+    const documents = reader.document();
+    return documents && { documents, lineStarts: reader.lineStarts };
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
@@ -67,6 +131,11 @@ export function parseYamlFast(text: string): YamlNode[] | undefined {
 class FastReader {
   /** Offset of the first character of each line. */
   private readonly starts: number[] = [0];
+
+  get lineStarts(): readonly number[] {
+    return this.starts;
+  }
+
   /** Offset of the line break (or the end of text) of each line. */
   private readonly ends: number[] = [];
   private line = 0;
@@ -118,14 +187,7 @@ class FastReader {
   }
 
   private lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.lineCount - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineColumn(this.starts, offset).line;
   }
 
   /** `- ` or a lone `-` at `at`. */
@@ -169,9 +231,8 @@ class FastReader {
 
   /** A block sequence whose `-` indicators stand at column `indent`, from the current line. */
   private blockSeq(indent: number): YAMLSeq {
-    const seq = new YAMLSeq();
     const start = this.starts[this.line]! + indent;
-    seq.range = [start, start, start];
+    const seq = new FastSeq([start, start, start]) as unknown as YAMLSeq;
     while (this.skipToContent()) {
       const line = this.line;
       const lineIndent = this.indentOf(line);
@@ -191,9 +252,8 @@ class FastReader {
    * (after the `- ` of a sequence item when the mapping is compact).
    */
   private blockMap(indent: number): YAMLMap {
-    const map = new YAMLMap();
     const start = this.starts[this.line]! + indent;
-    map.range = [start, start, start];
+    const map = new FastMap([start, start, start]) as unknown as YAMLMap;
     let first = true;
     while (this.skipToContent()) {
       const line = this.line;
@@ -209,7 +269,7 @@ class FastReader {
       const colon = this.keyEnd(at, end);
       if (colon === -1) outside();
       const key = scalar(this.text.slice(at, colon), 'PLAIN', at);
-      map.items.push(new Pair(key, this.nodeAfterIndicator(colon + 1, indent, true)));
+      map.items.push(new FastPair(key, this.nodeAfterIndicator(colon + 1, indent, true)) as unknown as Pair);
       if (this.line <= line) outside();
     }
     return map;
@@ -491,9 +551,8 @@ class FastReader {
   }
 
   private flowSeq(state: { offset: number }, indent: number, depth = 1): YAMLSeq {
-    const seq = new YAMLSeq();
+    const seq = new FastSeq([state.offset, state.offset, state.offset]) as unknown as YAMLSeq;
     seq.flow = true;
-    seq.range = [state.offset, state.offset, state.offset];
     state.offset++;
     const text = this.text;
     for (;;) {

@@ -2,22 +2,16 @@
  * YAML access with the semantics the rules loader needs: every scalar is kept as its text (the
  * loader decides how to read it, as Falco's YAML library does), null detection by YAML's null
  * spellings, and positions as 0-based line/column plus offset.
+ *
+ * The `yaml` package is loaded only for files the fast reader leaves to it (~45 ms of start-up
+ * otherwise paid on every run). Node kinds are recognised by the global symbols `yaml` marks its
+ * nodes with (`Symbol.for('yaml.node.type')`, the protocol behind its own `isMap` and friends),
+ * which the fast reader's nodes carry too.
  */
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  visit,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  type Node as YamlNode,
-  type Scalar,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
+import type * as YamlModule from 'yaml';
+import type { Node as YamlNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { SourcePosition } from './context';
-import { parseYamlFast } from './yaml-fast';
+import { NODE_KIND, NODE_TYPE, lineColumn, parseYamlFast } from './yaml-fast';
 
 export type { YamlNode };
 
@@ -39,6 +33,17 @@ const FALSE_SPELLINGS = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', '
  * `yaml`.
  */
 export function parseYaml(content: string): ParsedYaml {
+  const fast = parseYamlFast(content);
+  if (fast !== undefined) {
+    const positionOf = (node: YamlNode | null | undefined): SourcePosition => {
+      if (!node?.range) return { offset: 0, line: 0, column: 0 };
+      const offset = node.range[0];
+      return { offset, ...lineColumn(fast.lineStarts, offset) };
+    };
+    return { documents: fast.documents, positionOf };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LineCounter, isAlias, parseAllDocuments, visit } = require('yaml') as typeof YamlModule;
   const lineCounter = new LineCounter();
   const positionAt = (offset: number): SourcePosition => {
     const lp = lineCounter.linePos(offset);
@@ -46,13 +51,6 @@ export function parseYaml(content: string): ParsedYaml {
   };
   const positionOf = (node: YamlNode | null | undefined): SourcePosition =>
     node?.range ? positionAt(node.range[0]) : { offset: 0, line: 0, column: 0 };
-  const fast = parseYamlFast(content);
-  if (fast !== undefined) {
-    // The line starts `yaml`'s lexer would have recorded.
-    lineCounter.addNewLine(0);
-    for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    return { documents: fast, positionOf };
-  }
   const docs = parseAllDocuments(content, {
     lineCounter,
     schema: 'failsafe',
@@ -85,6 +83,22 @@ export function parseYaml(content: string): ParsedYaml {
     });
   }
   return { documents: list.map((d) => (d.contents as YamlNode | null) ?? null), positionOf };
+}
+
+function kindOf(node: unknown): symbol | undefined {
+  return node !== null && typeof node === 'object' ? (node as Record<symbol, symbol | undefined>)[NODE_TYPE] : undefined;
+}
+
+function isMap(node: unknown): node is YAMLMap {
+  return kindOf(node) === NODE_KIND.map;
+}
+
+function isSeq(node: unknown): node is YAMLSeq {
+  return kindOf(node) === NODE_KIND.seq;
+}
+
+function isScalar(node: unknown): node is Scalar {
+  return kindOf(node) === NODE_KIND.scalar;
 }
 
 export function isNullNode(node: YamlNode | null | undefined): boolean {
