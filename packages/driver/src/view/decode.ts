@@ -54,8 +54,21 @@ export type ParamValue =
   | readonly (readonly [string, string])[]
   | IpNet;
 
+// Dotted-quad text of recently seen IPv4 addresses, direct-mapped by a hash of the address: a
+// capture's sockets mostly name a handful of addresses, and formatting one costs four number
+// conversions and as many concatenations. Strings are immutable, so a cached one can be shared.
+const V4_SLOTS = 256;
+const v4Keys = new Float64Array(V4_SLOTS).fill(-1);
+const v4Text: string[] = new Array<string>(V4_SLOTS).fill('');
+
 export function ipv4ToString(b: Uint8Array, at: number): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+  const key = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  const slot = (key ^ (key >>> 8) ^ (key >>> 16) ^ (key >>> 24)) & (V4_SLOTS - 1);
+  if (v4Keys[slot] === key) return v4Text[slot]!;
+  const text = `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+  v4Keys[slot] = key;
+  v4Text[slot] = text;
+  return text;
 }
 
 /** IPv6 text form as inet_ntop writes it (longest zero run compressed, IPv4-mapped tail dotted). */
@@ -304,6 +317,9 @@ num(NUM_U16, PT.UINT16, PT.FLAGS16, PT.ENUMFLAGS16, PT.PORT, PT.SYSCALLID);
 num(NUM_U32, PT.UINT32, PT.FLAGS32, PT.ENUMFLAGS32, PT.MODE, PT.UID, PT.GID, PT.SIGSET);
 num(NUM_U64, PT.UINT64, PT.RELTIME, PT.ABSTIME);
 
+/** The bigints 0n..1023n, made once: unsigned 64-bit parameters are often small. */
+const SMALL_U64: readonly bigint[] = Array.from({ length: 1024 }, (_, k) => BigInt(k));
+
 // The schema's parameter types flattened into typed arrays, so finding a parameter's type is two
 // array reads instead of walking the event table's nested arrays: type t's parameter i has type
 // SCHEMA_PT[SCHEMA_BASE[t] + i] for i < SCHEMA_COUNT[t].
@@ -347,7 +363,13 @@ export function decodeParam(view: EventView, i: number): ParamValue {
     case NUM_U32:
       return len >= 4 ? dv.getUint32(at, true) : null;
     default:
-      return len >= 8 ? dv.getBigUint64(at, true) : null;
+      if (len < 8) return null;
+      // Small values (flags, sizes, zero) come from a table instead of a new bigint each.
+      if (dv.getUint32(at + 4, true) === 0) {
+        const lo = dv.getUint32(at, true);
+        if (lo < SMALL_U64.length) return SMALL_U64[lo]!;
+      }
+      return dv.getBigUint64(at, true);
   }
   if (len === 0) return null;
   const d = view.data;
