@@ -54,32 +54,14 @@ function sameLookups(lookups: ReadonlyMap<string, Ast>, known: VisibleMacros): b
   return true;
 }
 
-const BLANKS = new Set([' ', '\t', '\n', '\r']);
-const DELIMS = new Set([...BLANKS, '(', ')', ',', '=']);
-
-/**
- * The words of a condition as list substitution sees them: the maximal runs of characters that
- * are not delimiters. A list name without delimiters is replaced exactly where it is one of these
- * words, so such a list whose name is not among them is skipped without a scan. (Names with a
- * delimiter are only warned about, so they are still substituted, by a scan.)
- */
-function isWord(name: string): boolean {
-  for (const c of name) if (DELIMS.has(c)) return false;
-  return true;
+/** The delimiters of list substitution (see text-expansion.ts): blanks, parentheses, `,` and `=`. */
+function isDelimiter(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x28 || code === 0x29 || code === 0x2c || code === 0x3d;
 }
 
-function delimitedWords(text: string): Set<string> {
-  const words = new Set<string>();
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || DELIMS.has(text[i]!)) {
-      if (start !== -1) words.add(text.slice(start, i));
-      start = -1;
-    } else if (start === -1) {
-      start = i;
-    }
-  }
-  return words;
+function isWord(name: string): boolean {
+  for (let i = 0; i < name.length; i++) if (isDelimiter(name.charCodeAt(i))) return false;
+  return true;
 }
 
 const MAX_CONDITION_DEPTH = 1000;
@@ -188,8 +170,10 @@ export class RulesCompiler {
     return out;
   }
 
-  /** Lists whose names contain a delimiter: substituted by a scan of every condition. */
-  private readonly scannedLists = new Set<CompiledList>();
+  /** Position in the list order, by name, of the lists whose names contain no delimiter. */
+  private readonly wordLists = new Map<string, number>();
+  /** Positions of the lists whose names contain a delimiter (only warned about): always tried. */
+  private readonly scannedLists: number[] = [];
 
   private compileLists(collector: Collector, out: CompileOutput): void {
     const usedNames: string[] = [];
@@ -204,9 +188,9 @@ export class RulesCompiler {
           items.push(item);
         }
       }
-      const compiled = { name: list.name, items, used: false, info: list };
-      out.lists.push(compiled);
-      if (!isWord(list.name)) this.scannedLists.add(compiled);
+      if (isWord(list.name)) this.wordLists.set(list.name, out.lists.length);
+      else this.scannedLists.push(out.lists.length);
+      out.lists.push({ name: list.name, items, used: false, info: list });
     }
     for (const name of usedNames) {
       const l = out.lists.find((x) => x.name === name);
@@ -214,17 +198,44 @@ export class RulesCompiler {
     }
   }
 
-  /** Lists substituted, then parsed; syntax errors point into the condition. */
+  /**
+   * The first list at or after position `from` in the list order that substitution could change
+   * `text` with, or -1: a list whose name is one of the words of the text (the maximal runs of
+   * non-delimiters, which is where substitution replaces a name without delimiters), or a list
+   * whose name has delimiters. Every list in between would leave the text as it is.
+   */
+  private nextListIn(text: string, from: number): number {
+    let best = -1;
+    for (const i of this.scannedLists) {
+      if (i >= from) {
+        best = i;
+        break;
+      }
+    }
+    let start = -1;
+    for (let i = 0; i <= text.length; i++) {
+      if (i === text.length || isDelimiter(text.charCodeAt(i))) {
+        if (start !== -1) {
+          const at = this.wordLists.get(text.slice(start, i));
+          if (at !== undefined && at >= from && (best === -1 || at < best)) best = at;
+          start = -1;
+        }
+      } else if (start === -1) {
+        start = i;
+      }
+    }
+    return best;
+  }
+
+  /** Lists substituted (in list order, as Falco does), then parsed; syntax errors point into the condition. */
   private parseCondition(condition: string, lists: CompiledList[], ctx: LoadContext): Ast {
     let text = condition;
-    let words = delimitedWords(text);
-    for (const l of lists) {
-      if (!words.has(l.name) && !this.scannedLists.has(l)) continue;
+    // The items of a list may bring in names of lists later in the order; those are substituted too.
+    for (let next = this.nextListIn(text, 0); next !== -1; next = this.nextListIn(text, next + 1)) {
+      const l = lists[next]!;
       const r = substituteList(text, l.name, l.items);
       text = r.text;
       if (r.used) l.used = true;
-      // The items may bring in names of lists later in the order; those are substituted too.
-      words = delimitedWords(text);
     }
     const cached = this.options.caches?.parsed.get(text);
     if (cached) return cached;

@@ -33,8 +33,15 @@ class CodeSpace {
   }
 }
 
+/** A source's event types do not change, so its code space is built once. */
+const spaces = new WeakMap<Source, CodeSpace>();
+
 export function eventCodesOf(ast: Ast, source: Source): number[] {
-  const space = new CodeSpace(source);
+  let space = spaces.get(source);
+  if (!space) {
+    space = new CodeSpace(source);
+    spaces.set(source, space);
+  }
   const set = source.eventTypeFields.length === 0 ? space.all : codes(ast, false, space);
   const out: number[] = [];
   for (let i = 0; i < space.size; i++) if (set[i]) out.push(i);
