@@ -36,6 +36,12 @@ constexpr simple_param Zero64() { return {SPK_ZERO_U64, 0, CONV_NONE, 0}; }
 constexpr simple_param Empty() { return {SPK_EMPTY, 0, CONV_NONE, 0}; }
 constexpr simple_param Dyn(uint8_t a) { return {SPK_DYN_U64, a, CONV_NONE, 0}; }
 constexpr simple_param Cap(uint8_t kind) { return {kind, 0, CONV_NONE, 0}; }
+constexpr simple_param UserFdIno(uint8_t a, uint8_t off) { return {SPK_USER_FD_INO, a, CONV_NONE, off}; }
+constexpr simple_param UserFdSock(uint8_t a, uint8_t off) { return {SPK_USER_FD_SOCK, a, CONV_NONE, off}; }
+constexpr simple_param UserFdPeer(uint8_t a, uint8_t off) { return {SPK_USER_FD_PEER, a, CONV_NONE, off}; }
+constexpr simple_param Bytes(uint8_t a, uint8_t len_arg) { return {SPK_USER_BYTES, a, CONV_NONE, len_arg}; }
+constexpr simple_param PrctlStr() { return {SPK_PRCTL_STR, 1, CONV_NONE, 0}; }
+constexpr simple_param PrctlInt() { return {SPK_PRCTL_INT, 1, CONV_NONE, 0}; }
 }  // namespace p
 
 #define SIMPLE(name, event, ...)                                                                  \
@@ -46,7 +52,7 @@ constexpr simple_param Cap(uint8_t kind) { return {kind, 0, CONV_NONE, 0}; }
 using namespace p;  // NOLINT: keeps the table below readable
 
 // Parameter lists follow event_table.json for each event; arguments are x86_64 syscall argument
-// indexes. Pointers the driver does not follow (module images, socket pointers) are 0 or empty.
+// indexes. init_module's image is its first SNAPLEN (80) bytes, like other data buffers.
 inline const SimpleDef kSimpleDefs[] = {
     SIMPLE(close, PPME_SYSCALL_CLOSE_X, Ret(), Fd(0)),
     SIMPLE(dup, PPME_SYSCALL_DUP_1_X, Ret(), Fd(0)),
@@ -54,7 +60,7 @@ inline const SimpleDef kSimpleDefs[] = {
     SIMPLE(dup3, PPME_SYSCALL_DUP3_X, Ret(), Fd(0), Fd(1), U32(2, CONV_FD_FLAGS)),
     SIMPLE(listen, PPME_SOCKET_LISTEN_X, Ret(), Fd(0), U32(1)),
     SIMPLE(socket, PPME_SOCKET_SOCKET_X, Ret(), U32(0), U32(1), U32(2), U32(1, CONV_FD_FLAGS)),
-    SIMPLE(socketpair, PPME_SOCKET_SOCKETPAIR_X, Ret(), UserFd(3, 0), UserFd(3, 4), Zero64(), Zero64(), U32(0), U32(1), U32(2)),
+    SIMPLE(socketpair, PPME_SOCKET_SOCKETPAIR_X, Ret(), UserFd(3, 0), UserFd(3, 4), UserFdSock(3, 0), UserFdPeer(3, 0), U32(0), U32(1), U32(2)),
     SIMPLE(chdir, PPME_SYSCALL_CHDIR_X, Ret(), Str(0)),
     SIMPLE(fchdir, PPME_SYSCALL_FCHDIR_X, Ret(), Fd(0)),
     SIMPLE(setuid, PPME_SYSCALL_SETUID_X, Ret(), U32(0)),
@@ -85,7 +91,7 @@ inline const SimpleDef kSimpleDefs[] = {
     SIMPLE(fchownat, PPME_SYSCALL_FCHOWNAT_X, Ret(), Fd(0), Str(1), U32(2), U32(3), U32(4, CONV_FCHOWNAT_FLAGS)),
     SIMPLE(mount, PPME_SYSCALL_MOUNT_X, Ret(), Str(0), Str(1), Str(2), U32(3, CONV_MOUNT_FLAGS)),
     SIMPLE(umount2, PPME_SYSCALL_UMOUNT2_X, Ret(), Str(0), U32(1)),
-    SIMPLE(init_module, PPME_SYSCALL_INIT_MODULE_X, Ret(), Empty(), U64(1), Str(2)),
+    SIMPLE(init_module, PPME_SYSCALL_INIT_MODULE_X, Ret(), Bytes(0, 1), U64(1), Str(2)),
     SIMPLE(finit_module, PPME_SYSCALL_FINIT_MODULE_X, Ret(), Fd(0), Str(1), U32(2)),
     SIMPLE(delete_module, PPME_SYSCALL_DELETE_MODULE_X, Ret(), Str(0), U32(1, CONV_DELETE_MODULE_FLAGS)),
     SIMPLE(memfd_create, PPME_SYSCALL_MEMFD_CREATE_X, Ret(), Str(0), U32(1)),
@@ -93,10 +99,10 @@ inline const SimpleDef kSimpleDefs[] = {
     SIMPLE(setns, PPME_SYSCALL_SETNS_X, Ret(), Fd(0), U32(1, CONV_CLONE_FLAGS)),
     SIMPLE(unshare, PPME_SYSCALL_UNSHARE_X, Ret(), U32(0, CONV_CLONE_FLAGS)),
     SIMPLE(capset, PPME_SYSCALL_CAPSET_X, Ret(), Cap(SPK_CAP_INHERITABLE), Cap(SPK_CAP_PERMITTED), Cap(SPK_CAP_EFFECTIVE)),
-    SIMPLE(prctl, PPME_SYSCALL_PRCTL_X, Ret(), U32(0), Empty(), U64(1)),
+    SIMPLE(prctl, PPME_SYSCALL_PRCTL_X, Ret(), U32(0), PrctlStr(), PrctlInt()),
     SIMPLE(userfaultfd, PPME_SYSCALL_USERFAULTFD_X, Ret(), U32(0, CONV_FD_FLAGS)),
-    SIMPLE(pipe, PPME_SYSCALL_PIPE_X, Ret(), UserFd(0, 0), UserFd(0, 4), Zero64()),
-    SIMPLE(pipe2, PPME_SYSCALL_PIPE2_X, Ret(), UserFd(0, 0), UserFd(0, 4), Zero64(), U32(1, CONV_FD_FLAGS)),
+    SIMPLE(pipe, PPME_SYSCALL_PIPE_X, Ret(), UserFd(0, 0), UserFd(0, 4), UserFdIno(0, 0)),
+    SIMPLE(pipe2, PPME_SYSCALL_PIPE2_X, Ret(), UserFd(0, 0), UserFd(0, 4), UserFdIno(0, 0), U32(1, CONV_FD_FLAGS)),
     SIMPLE(fcntl, PPME_SYSCALL_FCNTL_X, Ret(), Fd(0), U8(1, CONV_FCNTL_CMD), U64(2)),
     SIMPLE(kill, PPME_SYSCALL_KILL_X, Ret(), Fd(0), U8(1)),
     SIMPLE(tgkill, PPME_SYSCALL_TGKILL_X, Ret(), Fd(0), Fd(1), U8(2)),

@@ -227,6 +227,30 @@ static __always_inline void extract__dev_ino(struct file *file, __u32 *dev, __u6
 	*ino = BPF_CORE_READ(inode, i_ino);
 }
 
+#define K_OVERLAYFS_SUPER_MAGIC 0x794c7630
+enum overlay_layer { LAYER_NONE = 0, LAYER_UPPER = 1, LAYER_LOWER = 2 };
+
+/*
+ * Which overlayfs layer a file lives in. An overlay inode is embedded in struct ovl_inode, whose
+ * next member after the VFS inode is the upper-layer dentry (NULL until the file is copied up or
+ * created in the upper layer). overlayfs may be a module absent from vmlinux BTF, so the member is
+ * found by the running kernel's sizeof(struct inode) rather than by name.
+ */
+static __always_inline enum overlay_layer extract__overlay_layer(struct file *file)
+{
+	if (!file)
+		return LAYER_NONE;
+	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+	if (BPF_CORE_READ(dentry, d_sb, s_magic) != K_OVERLAYFS_SUPER_MAGIC)
+		return LAYER_NONE;
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	__u64 inode_size = bpf_core_type_size(struct inode);
+	struct dentry *upper = NULL;
+	if (!inode || !inode_size || bpf_probe_read_kernel(&upper, sizeof(upper), (void *)inode + inode_size))
+		return LAYER_LOWER;
+	return upper && BPF_CORE_READ(upper, d_inode) ? LAYER_UPPER : LAYER_LOWER;
+}
+
 /* A task's pid as seen from its own pid namespace (vpid/vtid). */
 static __always_inline __u32 extract__ns_pid(struct task_struct *task, bool group)
 {

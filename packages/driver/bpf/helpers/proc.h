@@ -112,18 +112,86 @@ static __always_inline __u64 proc__inode_mtime(struct inode *inode)
 }
 
 #define PPM_EXE_FROM_MEMFD_FLAG 4
+#define K_SB_RDONLY 1
+#define K_S_IMMUTABLE 8
+#define K_S_IFMT 0170000
+#define K_S_IFREG 0100000
+#define K_CAP_DAC_OVERRIDE 1
+#define K_CAP_FOWNER 3
+#define MAX_GROUPS_SCANNED 32
 
 /* An executable with no link left whose name starts with "memfd:" was loaded from memfd_create. */
-static __always_inline __u32 proc__exe_flags(struct file *exe)
+static __always_inline bool proc__exe_from_memfd(struct file *exe, struct inode *inode)
 {
-	struct inode *inode = BPF_CORE_READ(exe, f_inode);
-	if (!inode || BPF_CORE_READ(inode, __i_nlink) != 0)
-		return 0;
+	if (BPF_CORE_READ(inode, __i_nlink) != 0)
+		return false;
 	char prefix[6] = {};
 	bpf_probe_read_kernel(prefix, sizeof(prefix), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
-	if (prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' && prefix[4] == 'd' && prefix[5] == ':')
-		return PPM_EXE_FROM_MEMFD_FLAG;
-	return 0;
+	return prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' && prefix[4] == 'd' && prefix[5] == ':';
+}
+
+/* Whether `gid` is among the first MAX_GROUPS_SCANNED supplementary groups of the credentials. */
+static __always_inline bool proc__in_groups(const struct cred *cred, __u32 gid)
+{
+	struct group_info *groups = BPF_CORE_READ(cred, group_info);
+	if (!groups)
+		return false;
+	int n = BPF_CORE_READ(groups, ngroups);
+	for (int i = 0; i < MAX_GROUPS_SCANNED; i++) {
+		if (i >= n)
+			break;
+		if (BPF_CORE_READ(groups, gid[i].val) == gid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the task could open its own executable for writing, following the kernel's generic
+ * permission check: a read-only mount or an immutable inode says no; the owner, then the group
+ * (primary or supplementary), then others, by the mode bits; CAP_DAC_OVERRIDE or CAP_FOWNER in
+ * the initial user namespace say yes. ACLs and LSMs are not consulted.
+ */
+static __always_inline bool proc__exe_writable(const struct cred *cred, struct inode *inode)
+{
+	__u16 mode = BPF_CORE_READ(inode, i_mode);
+	if ((BPF_CORE_READ(inode, i_sb, s_flags) & K_SB_RDONLY) && (mode & K_S_IFMT) == K_S_IFREG)
+		return false;
+	if (BPF_CORE_READ(inode, i_flags) & K_S_IMMUTABLE)
+		return false;
+	__u32 uid = BPF_CORE_READ(inode, i_uid.val);
+	__u32 gid = BPF_CORE_READ(inode, i_gid.val);
+	__u32 fsuid = BPF_CORE_READ(cred, fsuid.val);
+	if (fsuid == uid)
+		return true; /* the owner may always chmod it writable */
+	__u16 bits = mode;
+	if (BPF_CORE_READ(cred, fsgid.val) == gid || proc__in_groups(cred, gid))
+		bits >>= 3;
+	if (bits & 02)
+		return true;
+	if (BPF_CORE_READ(cred, user_ns, level) != 0)
+		return false;
+	__u64 caps = BPF_CORE_READ(cred, cap_effective.val);
+	return caps & ((1ULL << K_CAP_DAC_OVERRIDE) | (1ULL << K_CAP_FOWNER));
+}
+
+/* The exec event's `flags`: writable, overlay layer, loaded from a memfd. */
+static __always_inline __u32 proc__exe_flags(struct file *exe, const struct cred *cred)
+{
+	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+	if (!inode)
+		return 0;
+	__u32 flags = 0;
+	if (proc__exe_from_memfd(exe, inode))
+		flags |= PPM_EXE_FROM_MEMFD_FLAG;
+	if (proc__exe_writable(cred, inode))
+		flags |= PPM_EXE_WRITABLE;
+	switch (extract__overlay_layer(exe)) {
+	case LAYER_UPPER: flags |= PPM_EXE_UPPER_LAYER; break;
+	case LAYER_LOWER: flags |= PPM_EXE_LOWER_LAYER; break;
+	default: break;
+	}
+	return flags;
 }
 
 /*
@@ -139,8 +207,8 @@ static __always_inline void proc__store_exec_tail(struct auxiliary_map *aux, str
 	auxmap__store_u64(aux, (__s64)proc__pid_nr(pgrp, true));
 	auxmap__store_u32(aux, BPF_CORE_READ(task, loginuid.val));
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	auxmap__store_u32(aux, exe ? proc__exe_flags(exe) : 0);
 	const struct cred *cred = BPF_CORE_READ(task, cred);
+	auxmap__store_u32(aux, exe ? proc__exe_flags(exe, cred) : 0);
 	auxmap__store_u64(aux, BPF_CORE_READ(cred, cap_inheritable.val));
 	auxmap__store_u64(aux, BPF_CORE_READ(cred, cap_permitted.val));
 	auxmap__store_u64(aux, BPF_CORE_READ(cred, cap_effective.val));

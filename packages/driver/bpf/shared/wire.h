@@ -11,7 +11,7 @@
 #endif
 
 /* Bumped whenever a struct below changes; baked into rodata and checked when the object opens. */
-#define DRIVER_SCHEMA_VERSION 2
+#define DRIVER_SCHEMA_VERSION 3
 
 /* The 8-byte prefix each batch record carries before the scap event (see src/batch.ts). */
 struct record_prefix {
@@ -86,6 +86,12 @@ enum simple_param_kind {
 	SPK_CAP_EFFECTIVE,
 	SPK_PPM_SC,    /* u16: the spec's ppm_sc code (generic events) */
 	SPK_NR,        /* u16: the syscall number (generic events) */
+	SPK_USER_FD_INO,   /* inode number of the fd (s32) read from user memory at arg + offset (pipe) */
+	SPK_USER_FD_SOCK,  /* kernel address of the struct sock behind that fd (socketpair source) */
+	SPK_USER_FD_PEER,  /* kernel address of that unix socket's peer struct sock (socketpair peer) */
+	SPK_USER_BYTES,    /* first SNAPLEN bytes at arg; `offset` names the length argument (init_module) */
+	SPK_PRCTL_STR,     /* prctl arg2 as a user string for PR_SET_NAME/PR_GET_NAME, else empty */
+	SPK_PRCTL_INT,     /* prctl arg2 as s64; read through the pointer for PR_GET_CHILD_SUBREAPER */
 };
 
 enum simple_conversion {

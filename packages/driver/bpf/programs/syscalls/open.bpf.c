@@ -38,6 +38,11 @@ static __always_inline __u32 open__exit_flags(__u32 flags, struct file *file)
 	__u32 r = flags__open_to_ppm(flags);
 	if (file && (BPF_CORE_READ(file, f_mode) & K_FMODE_CREATED))
 		r |= PPM_O_F_CREATED;
+	switch (extract__overlay_layer(file)) {
+	case LAYER_UPPER: r |= PPM_FD_UPPER_LAYER; break;
+	case LAYER_LOWER: r |= PPM_FD_LOWER_LAYER; break;
+	default: break;
+	}
 	return r;
 }
 
@@ -139,13 +144,14 @@ int BPF_PROG(creat_x, struct pt_regs *regs, long ret)
 	struct auxiliary_map *aux = auxmap__get();
 	if (!aux)
 		return 0;
-	/* fd, name, mode, dev, ino, creat_flags (overlay layers: not reported) */
+	/* fd, name, mode, dev, ino, creat_flags (the overlayfs layer of the file) */
 	auxmap__preload_header(aux, PPME_SYSCALL_CREAT_X, PPME_SYSCALL_CREAT_X_NPARAMS);
 	auxmap__store_u64(aux, ret);
 	auxmap__store_user_string(aux, syscall__arg(regs, 0));
 	auxmap__store_u32(aux, (__u32)syscall__arg(regs, 1));
 	open__store_dev_ino(aux, ret);
-	auxmap__store_u16(aux, 0);
+	enum overlay_layer layer = extract__overlay_layer(ret >= 0 ? extract__file_from_fd(ret) : NULL);
+	auxmap__store_u16(aux, layer == LAYER_UPPER ? PPM_FD_UPPER_LAYER_CREAT : layer == LAYER_LOWER ? PPM_FD_LOWER_LAYER_CREAT : 0);
 	auxmap__submit(aux);
 	return 0;
 }
