@@ -112,17 +112,20 @@ function textIn(b: Uint8Array, start: number, end: number): string {
   return utf8Slice.call(b, start, nul >= 0 && nul < end ? nul : end);
 }
 
-/** b[start, end) split at NULs, as UTF-8 strings. */
+/**
+ * b[start, end) split at NULs, as UTF-8 strings. The NULs are found with the native indexOf: this
+ * runs once per capture, mostly before the JIT has compiled it, where a loop over every byte of the
+ * environments and command lines would be interpreted.
+ */
 function splitNulIn(b: Uint8Array, start: number, end: number): string[] {
   const out: string[] = [];
   let s = start;
-  for (let k = start; k < end; k++) {
-    if (b[k] === 0) {
-      out.push(utf8Slice.call(b, s, k));
-      s = k + 1;
-    }
+  while (s < end) {
+    let nul = b.indexOf(0, s);
+    if (nul < 0 || nul > end) nul = end;
+    out.push(utf8Slice.call(b, s, nul));
+    s = nul + 1;
   }
-  if (s < end) out.push(utf8Slice.call(b, s, end));
   return out;
 }
 
