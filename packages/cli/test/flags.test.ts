@@ -116,7 +116,7 @@ describe('-U and buffered_outputs', () => {
     const [buffered, unbuffered] = await Promise.all([snapshots(['-o', 'buffered_outputs=true']), snapshots(['-o', 'buffered_outputs=true', '-U'])]);
     expect(buffered.early).toBe(0);
     expect(buffered.total).toBeGreaterThanOrEqual(8);
-    expect(unbuffered.early).toBeGreaterThanOrEqual(3);
+    expect(unbuffered.early).toBeGreaterThanOrEqual(1); // typically 5; at least one however loaded the machine
     expect(unbuffered.total).toBeGreaterThanOrEqual(8);
   }, 30000);
 
