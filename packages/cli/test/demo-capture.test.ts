@@ -68,6 +68,12 @@ describe('the bundled demo capture', () => {
       }
     }
     expect(execs).toBeGreaterThan(20);
+
+    // The oracle reads it too, and sees the same processes.
+    const sysdig = spawnSync('sysdig', ['-r', CAPTURE, '-p', '%proc.name', 'evt.type=execve and evt.dir=<'], { encoding: 'utf8' });
+    expect(sysdig.status).toBe(0);
+    expect(sysdig.stderr).toBe('');
+    expect(sysdig.stdout.split('\n').filter((l) => l !== '')).toHaveLength(execs);
     expect([...badEnv]).toEqual([]);
     expect([...badCgroups]).toEqual([]);
   });
