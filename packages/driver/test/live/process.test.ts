@@ -3,6 +3,8 @@
  * and exit status, for a shell that runs a child and exits 3.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { openCapture, type LiveCapture } from '../../src/live';
 import { collect, cstr, i64, isRoot, run, strings, u32, type SeenEvent } from './helpers';
 
@@ -73,6 +75,56 @@ live('live process lifecycle', () => {
     const shellExit = exitOf(events, shell)!;
     expect(i64(shellExit.params[1])).toBe(3n);
     expect(i64(exitOf(events, child)!.params[1])).toBe(0n);
+  });
+
+  it('names the reaper of orphaned children in procexit: a subreaper ancestor, a sibling thread, or none', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driver-reaper-'));
+    const out = path.join(dir, 'pids.json');
+    // A makes itself a child subreaper and forks B; B forks C and exits while C lives, so C goes to
+    // A. D (a child of A) starts a thread and then exits its main thread while holding a child E:
+    // E goes to D's other thread. A childless exit names no reaper.
+    const script = `
+import os, ctypes, json, time, threading, sys
+libc = ctypes.CDLL(None)
+libc.prctl(36, 1, 0, 0, 0)
+r, w = os.pipe()
+b = os.fork()
+if b == 0:
+    c = os.fork()
+    if c == 0:
+        time.sleep(0.5); os._exit(0)
+    os.write(w, (str(c) + "\\n").encode())
+    os._exit(0)
+os.waitpid(b, 0)
+c = int(os.read(r, 64).split()[0])
+d = os.fork()
+if d == 0:
+    e = os.fork()
+    if e == 0:
+        time.sleep(0.5); os._exit(0)
+    t = threading.Thread(target=lambda: (time.sleep(0.3), os._exit(0)))
+    t.start()
+    os.write(w, (str(e) + " " + str(threading.get_native_id()) + " " + str(t.native_id) + "\\n").encode())
+    libc.syscall(60, 0)  # exit(2): only this thread ends
+e, d_main, d_thread = map(int, os.read(r, 64).split())
+json.dump({"a": os.getpid(), "b": b, "c": c, "d": d_main, "d_thread": d_thread}, open(${JSON.stringify(out)}, "w"))
+time.sleep(0.8)
+`;
+    try {
+      await run('python3', ['-c', script]);
+      const pids = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<'a' | 'b' | 'c' | 'd' | 'd_thread', number>;
+      const events = await collect(
+        capture,
+        (v) => v.name === 'procexit',
+        (evs) => [pids.b, pids.c, pids.d, pids.d_thread].every((t) => evs.some((e) => e.tid === t)),
+      );
+      const reaper = (tid: number): bigint => i64(events.find((e) => e.tid === tid)!.params[4]);
+      expect(reaper(pids.b)).toBe(BigInt(pids.a)); // the subreaper ancestor
+      expect(reaper(pids.d)).toBe(BigInt(pids.d_thread)); // a live thread of the same group
+      expect(reaper(pids.c)).toBe(0n); // no children: nobody to reap
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a failed exec with its errno and the filename as passed', async () => {
