@@ -15,7 +15,7 @@ const FIELDS = [
   'evt.type', 'evt.cpu', 'evt.res', 'evt.rawres', 'evt.failed', 'thread.tid',
   'proc.name', 'proc.pname', 'proc.exe', 'proc.args', 'proc.cmdline', 'proc.exepath', 'proc.cwd', 'proc.pid', 'proc.ppid', 'proc.vpid', 'proc.sid',
   'user.uid', 'user.name', 'group.gid',
-  'fd.num', 'fd.name', 'fd.type', 'fd.typechar', 'fd.directory', 'fd.filename', 'fd.l4proto', 'fd.cip', 'fd.sip', 'fd.cport', 'fd.sport', 'fd.is_server',
+  'fd.num', 'fd.name', 'fd.type', 'fd.typechar', 'fd.directory', 'fd.filename', 'fd.l4proto', 'fd.cip', 'fd.sip', 'fd.cport', 'fd.sport', 'fd.is_server', 'fd.lip', 'fd.rip', 'fd.lport', 'fd.rport',
 ];
 
 /** Where Falco 0.42 knowingly differs from sysdig 0.29; `true` skips the comparison. */
