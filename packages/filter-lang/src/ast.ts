@@ -239,13 +239,20 @@ export function transform<N extends Node>(node: N, visitor: Visitor): Node {
   for (const key of keys) {
     const child = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(child)) {
-      let changed = false;
-      const next = (child as Node[]).map((c) => {
+      // The new array is made only once a child changes: lists have hundreds of items, and most
+      // transformations (macro expansion) change none of them.
+      const items = child as Node[];
+      let next: Node[] | undefined;
+      for (let i = 0; i < items.length; i++) {
+        const c = items[i]!;
         const t = transform(c, visitor);
-        if (t !== c) changed = true;
-        return t;
-      });
-      if (changed) {
+        if (next) next.push(t);
+        else if (t !== c) {
+          next = items.slice(0, i);
+          next.push(t);
+        }
+      }
+      if (next) {
         copy ??= { ...(node as object) };
         copy[key] = next;
       }
