@@ -53,16 +53,25 @@ function codes(node: Expr, negated: boolean, space: CodeSpace): Uint8Array {
     case NodeType.And:
     case NodeType.Or: {
       const intersect = (node.type === NodeType.And) !== negated;
-      const out = intersect ? space.all.slice() : new Uint8Array(space.size);
+      // Every set other than `space.all` is made fresh for its caller, so the first restricting
+      // child's set becomes the result and the others are folded into it (most children of the
+      // upstream rules' large conditions restrict nothing, and cost no allocation).
+      let out: Uint8Array | undefined;
       for (const child of node.children) {
         const s = codes(child, negated, space);
         if (s === space.all) {
           if (!intersect) return space.all;
           continue;
         }
-        for (let i = 0; i < space.size; i++) out[i] = intersect ? out[i]! & s[i]! : out[i]! | s[i]!;
+        if (!out) {
+          out = s;
+        } else if (intersect) {
+          for (let i = 0; i < space.size; i++) out[i] = out[i]! & s[i]!;
+        } else {
+          for (let i = 0; i < space.size; i++) out[i] = out[i]! | s[i]!;
+        }
       }
-      return out;
+      return out ?? (intersect ? space.all : new Uint8Array(space.size));
     }
     case NodeType.Not:
       return codes(node.child, !negated, space);
