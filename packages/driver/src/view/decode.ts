@@ -341,7 +341,7 @@ for (let t = 0, base = 0; t < EVENT_TYPE_COUNT; t++) {
 export function decodeParam(view: EventView, i: number): ParamValue {
   const at = view.locate(i);
   const len = view.locatedLength;
-  const type = view.type;
+  const type = view.offsetsType;
   if (type >= EVENT_TYPE_COUNT || i >= SCHEMA_COUNT[type]!) return len === 0 ? null : view.data.subarray(at, at + len);
   const pt = SCHEMA_PT[SCHEMA_BASE[type]! + i]!;
   const dv = view.dataView;

@@ -107,16 +107,29 @@ export class EventView {
       this.paramLens = new Uint32Array(n);
     }
     this.curN = n;
-    this.curType = this.type;
-    const info = EVENT_TABLE[this.curType];
-    const wide = info !== undefined && (info.flags & EF.LARGE_PAYLOAD) !== 0;
+    const type = this.type;
+    this.curType = type;
+    this.offsetsType = type;
+    const dv = this.dv;
+    const offsets = this.paramOffsets;
+    const lens = this.paramLens;
     const lensAt = this.offset + RECORD.PARAM_LENS;
-    let at = lensAt + n * (wide ? 4 : 2);
-    for (let i = 0; i < n; i++) {
-      const l = wide ? this.dv.getUint32(lensAt + 4 * i, true) : this.dv.getUint16(lensAt + 2 * i, true);
-      this.paramOffsets[i] = at;
-      this.paramLens[i] = l;
-      at += l;
+    if (type < WIDE_LENGTHS.length && WIDE_LENGTHS[type] === 1) {
+      let at = lensAt + n * 4;
+      for (let i = 0; i < n; i++) {
+        const l = dv.getUint32(lensAt + 4 * i, true);
+        offsets[i] = at;
+        lens[i] = l;
+        at += l;
+      }
+    } else {
+      let at = lensAt + n * 2;
+      for (let i = 0; i < n; i++) {
+        const l = dv.getUint16(lensAt + 2 * i, true);
+        offsets[i] = at;
+        lens[i] = l;
+        at += l;
+      }
     }
     this.offsetsFor = this.offset;
   }
@@ -133,6 +146,8 @@ export class EventView {
 
   /** Length of the parameter found by the last `locate` call. */
   locatedLength = 0;
+  /** Event type of the current event, valid after `locate` (read once per event, not per parameter). */
+  offsetsType = 0;
 
   /**
    * Offset of parameter i's payload in `data`, with its length left in `locatedLength`: one range
@@ -223,6 +238,9 @@ export class EventView {
     return p !== undefined && SIGNED_TYPES[p[1]] === 1;
   }
 }
+
+/** Per event type, 1 when its parameter lengths are 4 bytes wide (EF_LARGE_PAYLOAD). */
+const WIDE_LENGTHS = Uint8Array.from(EVENT_TABLE, (e) => ((e.flags & EF.LARGE_PAYLOAD) !== 0 ? 1 : 0));
 
 // PT ids whose values are signed: INT8..INT64 (1-4), ERRNO 11, FD 14, PID 15, FD32 47, PID32 48.
 const SIGNED_TYPES = new Uint8Array(64);
