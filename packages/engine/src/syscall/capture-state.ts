@@ -29,8 +29,8 @@ const KIND_BY_SCAP_TYPE: Record<number, FdKind> = {
   [FD_TYPE.PIDFD]: FdKind.Pidfd,
 };
 
-/** scap_l4_proto → IPPROTO number. */
-const L4: Record<number, number> = { 1: 6, 2: 17, 3: 1, 4: 255 };
+/** scap_l4_proto (0 unknown, 1 not a socket, 2 TCP, 3 UDP, 4 ICMP, 5 raw) → IPPROTO number. */
+const L4: Record<number, number> = { 2: 6, 3: 17, 4: 1, 5: 255 };
 
 function fdSeed(f: CaptureFd): FdSeed {
   const kind = KIND_BY_SCAP_TYPE[f.type] ?? FdKind.Unknown;
