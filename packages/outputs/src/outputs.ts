@@ -24,7 +24,7 @@ export const FORMAT_SCHEMA = {
   json_include_output_fields_property: { type: 'boolean', default: true, doc: 'Include `output_fields` in JSON alerts (Falcosidekick requires it).' },
   json_include_message_property: { type: 'boolean', default: false, doc: 'Include `message`: the output without time and priority.' },
   time_format_iso_8601: { type: 'boolean', default: false, doc: 'ISO 8601 UTC time in text alerts instead of local `HH:MM:SS.ns`.' },
-  buffered_outputs: { type: 'boolean', default: false, doc: 'Accepted for compatibility: every sink already writes through its own queue without blocking detection.' },
+  buffered_outputs: { type: 'boolean', default: false, doc: '`true`: the falco command holds stdout alerts in a 4 KiB block, written when full and at exit (`-U` forces `false`); every other sink writes through its own queue without blocking detection.' },
 } as const satisfies ConfigSchema;
 
 /** `outputs_queue`: the bound of every sink's in-memory queue and the shutdown deadline. */
