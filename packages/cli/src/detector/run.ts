@@ -206,10 +206,16 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
       ? startMetricsSnapshots(() => metrics.render(), config.metrics.intervalMs, (a) => alerts.internal(a), (e) => logger.error(`Could not render the metrics snapshot: ${e.message}`))
       : undefined;
 
+  // -M counts seconds of capture: a live run starts the clock once the driver is attached (loading
+  // the BPF programs and scanning /proc can take seconds on a busy node), any other run at once.
   let timer: NodeJS.Timeout | undefined;
-  if (ctx.cli.durationSeconds !== undefined) {
-    timer = setTimeout(() => stop.stop('duration'), ctx.cli.durationSeconds * 1000);
-  }
+  const startDurationClock = (): void => {
+    if (ctx.cli.durationSeconds !== undefined && timer === undefined) {
+      timer = setTimeout(() => stop.stop('duration'), ctx.cli.durationSeconds * 1000);
+    }
+  };
+  const liveDriver = enabled.includes('syscall') && !replay && config.engineKind !== 'nodriver';
+  if (!liveDriver) startDurationClock();
 
   const drops = new DropMonitor(
     config.drops,
@@ -252,6 +258,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
               stop,
               onAttached: (capture) => {
                 driverAttached = true;
+                startDurationClock();
                 metrics?.setEventStatsSource(() => liveStats(capture));
               },
               onEvent: () => (lastEventMs = Date.now()),
