@@ -15,17 +15,47 @@ const TWO_32 = 4294967296;
 // Node's native latin1 slice works on any Uint8Array and builds a one-byte string in one call,
 // several times faster than assembling it in JS. Used only for ASCII, where latin1 equals UTF-8.
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
-const NON_ASCII = /[^\x00-\x7f]/;
+
+// Recently decoded ASCII strings, by a hash of their bytes: captures repeat the same paths and
+// names over and over (every open of the same library, every read of the same socket), and
+// comparing a few dozen bytes costs far less than making a string in native code. A slot keeps the
+// bytes it was made from, so a hit is an exact match, never a hash-only guess. Strings are
+// immutable, so handing out the same one twice is indistinguishable from making it twice.
+const TEXT_SLOTS = 1024;
+/** Longest string the cache keeps; longer ones are made every time. */
+const TEXT_MAX = 64;
+const textBytes = new Uint8Array(TEXT_SLOTS * TEXT_MAX);
+const textLen = new Int32Array(TEXT_SLOTS).fill(-1);
+const textVal: string[] = new Array<string>(TEXT_SLOTS).fill('');
 
 /** The bytes [start, first NUL or end) as UTF-8 text, without copying them. */
 export function textAt(d: Uint8Array, start: number, end: number): string {
-  // A native search past `end` is cheaper than a JS loop up to it; strings end in a NUL, and when one
-  // does not, the next record's zero reserved field ends the search within a few bytes.
-  let stop = d.indexOf(0, start);
-  if (stop < 0 || stop > end) stop = end;
-  if (stop === start) return '';
-  const s = latin1Slice.call(d, start, stop);
-  return NON_ASCII.test(s) ? utf8.decode(d.subarray(start, stop)) : s;
+  // One pass finds the NUL, hashes the bytes (FNV-1a) and notes any byte outside ASCII.
+  let h = 0x811c9dc5;
+  let high = 0;
+  let stop = start;
+  for (; stop < end; stop++) {
+    const c = d[stop]!;
+    if (c === 0) break;
+    h = Math.imul(h ^ c, 0x01000193);
+    high |= c;
+  }
+  const n = stop - start;
+  if (n === 0) return '';
+  if (high >= 0x80) return utf8.decode(d.subarray(start, stop));
+  if (n > TEXT_MAX) return latin1Slice.call(d, start, stop);
+  const slot = (h ^ (h >>> 16)) & (TEXT_SLOTS - 1);
+  const base = slot * TEXT_MAX;
+  if (textLen[slot] === n) {
+    let k = 0;
+    while (k < n && textBytes[base + k] === d[start + k]) k++;
+    if (k === n) return textVal[slot]!;
+  }
+  const text = latin1Slice.call(d, start, stop);
+  for (let k = 0; k < n; k++) textBytes[base + k] = d[start + k]!;
+  textLen[slot] = n;
+  textVal[slot] = text;
+  return text;
 }
 
 export class EventView {

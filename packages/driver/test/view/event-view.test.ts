@@ -1,4 +1,5 @@
 import { BatchBuilder, BatchCursor, EventDecodeError, RECORD_PREFIX_SIZE, decodeParam, encode, renderArgs } from '../../src';
+import { textAt } from '../../src/view/event-view';
 
 function sockaddrInet(ip: number[], port: number): Uint8Array {
   const b = new Uint8Array(7);
@@ -62,5 +63,38 @@ describe('EventView over a batch', () => {
     const c = new BatchCursor().reset(batch);
     c.next();
     expect(() => c.view.int(6)).toThrow(EventDecodeError);
+  });
+});
+
+describe('textAt', () => {
+  /** What the bytes say: up to the first NUL (or the end), as UTF-8. */
+  const reference = (d: Uint8Array, start: number, end: number): string => {
+    const nul = d.subarray(start, end).indexOf(0);
+    return Buffer.from(d.subarray(start, nul < 0 ? end : start + nul)).toString('utf8');
+  };
+
+  it('returns what the bytes say, however the cache of recent strings is hit, missed or overwritten', () => {
+    let seed = 99;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % n;
+    };
+    // Few distinct strings (cache hits), same-length strings differing in one byte, strings longer
+    // than the cache keeps, non-ASCII ones, and ones without a NUL.
+    const pool = ['/etc/passwd', '/etc/passwe', '/lib/x86_64-linux-gnu/libc.so.6', 'a', '', 'ünïcödé', 'x'.repeat(64), 'y'.repeat(65), '/tmp/' + 'z'.repeat(300)];
+    const d = new Uint8Array(4096);
+    const differ: string[] = [];
+    for (let k = 0; k < 20000; k++) {
+      const s = k % 3 === 0 ? `/proc/${rand(5000)}/status` : pool[rand(pool.length)]!;
+      const bytes = Buffer.from(s, 'utf8');
+      const start = rand(64);
+      d.set(bytes, start);
+      const terminated = rand(4) !== 0;
+      d[start + bytes.length] = terminated ? 0 : 0x41;
+      const end = start + bytes.length + (terminated ? 1 : rand(2));
+      const got = textAt(d, start, end);
+      if (got !== reference(d, start, end)) differ.push(`${JSON.stringify(got)} != ${JSON.stringify(reference(d, start, end))}`);
+    }
+    expect(differ).toEqual([]);
   });
 });
