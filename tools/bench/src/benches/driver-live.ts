@@ -298,6 +298,80 @@ function costRow(metric: string, value: number, bare: number, floor: number | un
   };
 }
 
+interface DriverCosts {
+  enterHook: string;
+  untraced: number;
+  exitOnly: number;
+  tracedExitOnly: number;
+  traced: number;
+}
+
+/** The four getpid costs with a capture open (optionally from another addon build). */
+async function driverCosts(bin: string, rounds: number, addonPath?: string): Promise<DriverCosts> {
+  const exitOnlySet = DEFAULT_LIVE_SYSCALLS.filter((n) => !ENTER_EVENT_SYSCALLS.includes(n));
+  const capture = await openCapture({ syscalls: DEFAULT_LIVE_SYSCALLS, addonPath });
+  try {
+    const enterHook = (capture.stats() as { enterHook?: string }).enterHook ?? 'tp_btf';
+    const untraced = await getpidCost(bin, rounds);
+    capture.setSyscalls(exitOnlySet);
+    const exitOnly = await getpidCost(bin, rounds);
+    capture.setSyscalls([...exitOnlySet, 'getpid']);
+    const tracedExitOnly = await drainedGetpidCost(bin, capture, rounds);
+    capture.setSyscalls([...DEFAULT_LIVE_SYSCALLS, 'getpid']);
+    const traced = await drainedGetpidCost(bin, capture, rounds);
+    return { enterHook, untraced, exitOnly, tracedExitOnly, traced };
+  } finally {
+    capture.close();
+  }
+}
+
+function minCosts(a: DriverCosts | undefined, b: DriverCosts): DriverCosts {
+  if (!a) return b;
+  return {
+    enterHook: b.enterHook,
+    untraced: Math.min(a.untraced, b.untraced),
+    exitOnly: Math.min(a.exitOnly, b.exitOnly),
+    tracedExitOnly: Math.min(a.tracedExitOnly, b.tracedExitOnly),
+    traced: Math.min(a.traced, b.traced),
+  };
+}
+
+/**
+ * This build's costs, and with DRIVER_LIVE_PEER_ADDON=<another build's falco_ts_driver.node> (e.g.
+ * the build before a change) the peer's too, measured in alternating rounds so that load from other
+ * processes falls on both alike.
+ */
+async function costsWithPeer(bin: string, rounds: number): Promise<{ mine: DriverCosts; peer?: DriverCosts }> {
+  const addon = process.env['DRIVER_LIVE_PEER_ADDON'];
+  if (!addon) return { mine: await driverCosts(bin, rounds) };
+  let mine: DriverCosts | undefined;
+  let peer: DriverCosts | undefined;
+  for (let i = 0; i < rounds; i++) {
+    mine = minCosts(mine, await driverCosts(bin, 1));
+    peer = minCosts(peer, await driverCosts(bin, 1, addon));
+  }
+  return { mine: mine!, peer };
+}
+
+function peerRows(mine: DriverCosts, peer: DriverCosts | undefined): BenchRow[] {
+  if (!peer) return [];
+  const row = (metric: string, value: number, peerValue: number): BenchRow => ({
+    bench: 'driver-live',
+    metric: `${metric}: this build vs peer build`,
+    value,
+    unit: 'ns/syscall',
+    peer: { name: 'peer build', value: peerValue },
+    ratio: value / peerValue,
+    note: `${(value - peerValue).toFixed(1)} ns; peer enter hook ${peer.enterHook}`,
+  });
+  return [
+    row('getpid, not captured (default set)', mine.untraced, peer.untraced),
+    row('getpid, not captured, exit-only set', mine.exitOnly, peer.exitOnly),
+    row('getpid, captured and drained, exit-only set', mine.tracedExitOnly, peer.tracedExitOnly),
+    row('getpid, captured and drained, default set', mine.traced, peer.traced),
+  ];
+}
+
 async function probeCost(bin: string, floor: Floor | null): Promise<BenchRow[]> {
   const ROUNDS = 5;
   process.stderr.write('bench: driver-live: getpid cost\n');
@@ -305,24 +379,13 @@ async function probeCost(bin: string, floor: Floor | null): Promise<BenchRow[]> 
   const bare = await getpidCost(bin, ROUNDS);
   const floorExit = floor ? await getpidCost(bin, ROUNDS, [floor.loader, floor.object, 'floor_exit']) : undefined;
   const floorBoth = floor ? await getpidCost(bin, ROUNDS, [floor.loader, floor.object, 'floor_exit,floor_enter']) : undefined;
-  const exitOnlySet = DEFAULT_LIVE_SYSCALLS.filter((n) => !ENTER_EVENT_SYSCALLS.includes(n));
-  let untraced: number;
-  let exitOnly: number;
-  let traced: number;
-  let tracedExitOnly: number;
-  let enterHook: string;
+  const { mine, peer } = await costsWithPeer(bin, ROUNDS);
+  const { enterHook, untraced, exitOnly, tracedExitOnly, traced } = mine;
+  const peers = peerRows(mine, peer);
+  // Per-program run times in a pass of their own: bpf_stats adds two clock reads per run.
   let progs: ProgStat[] = [];
-  const capture = await openCapture({ syscalls: DEFAULT_LIVE_SYSCALLS });
+  const capture = await openCapture({ syscalls: [...DEFAULT_LIVE_SYSCALLS, 'getpid'] });
   try {
-    enterHook = capture.stats().enterHook;
-    untraced = await getpidCost(bin, ROUNDS);
-    capture.setSyscalls(exitOnlySet);
-    exitOnly = await getpidCost(bin, ROUNDS);
-    capture.setSyscalls([...exitOnlySet, 'getpid']);
-    tracedExitOnly = await drainedGetpidCost(bin, capture, ROUNDS);
-    capture.setSyscalls([...DEFAULT_LIVE_SYSCALLS, 'getpid']);
-    traced = await drainedGetpidCost(bin, capture, ROUNDS);
-    // Per-program run times in a pass of their own: bpf_stats adds two clock reads per run.
     setBpfStats(true);
     const before = programStats();
     await drainedGetpidCost(bin, capture, 1);
@@ -332,7 +395,7 @@ async function probeCost(bin: string, floor: Floor | null): Promise<BenchRow[]> 
         const b = before.find((x) => x.name === p.name);
         return { name: p.name, runTimeNs: p.runTimeNs - (b?.runTimeNs ?? 0), runCnt: p.runCnt - (b?.runCnt ?? 0) };
       })
-      .filter((p) => ['sys_exit_dispat', 'sys_enter_dispa', 'simple_x', 'tp_'].some((n) => p.name.startsWith(n)) && p.runCnt > 0);
+      .filter((p) => (['sys_exit_dispat', 'sys_enter_dispa', 'simple_x'].some((n) => p.name.startsWith(n)) || p.name.endsWith('_e_tp')) && p.runCnt > 0);
   } finally {
     capture.close();
     setBpfStats(false);
@@ -350,6 +413,7 @@ async function probeCost(bin: string, floor: Floor | null): Promise<BenchRow[]> 
     costRow('getpid, captured (generic event) and drained, no enter-event syscalls in the set', tracedExitOnly, bare, floorExit, 'sys_exit'),
     costRow(`getpid, captured (generic event) and drained, default set (enter events via ${enterHook})`, traced, bare, bothFloor, bothFloorName),
   );
+  rows.push(...peers);
   for (const p of progs) {
     rows.push({
       bench: 'driver-live',
