@@ -89,6 +89,9 @@ export class CaptureStats {
   }
 }
 
+/** Per event type, 1 for EF_LARGE_PAYLOAD types (4-byte parameter lengths in v2 blocks). */
+const LARGE_PAYLOAD = Uint8Array.from(EVENT_TABLE, (e) => ((e.flags & EF.LARGE_PAYLOAD) !== 0 ? 1 : 0));
+
 const DEFAULT_BATCH_BYTES = 1 << 20;
 const DEFAULT_MAX_BLOCK = 64 << 20;
 
@@ -300,18 +303,18 @@ export class ScapParser {
     const type = dv.getUint16(ev + 20, true);
     const tsLo = dv.getUint32(ev, true);
     const tsHi = dv.getUint32(ev + 4, true);
-    this.stats.storedEvents++;
+    const stats = this.stats;
+    stats.storedEvents++;
     if (type >= EVENT_TYPE_COUNT) {
       if (this.skipUnknown) {
-        this.stats.unknownSkipped++;
+        stats.unknownSkipped++;
         return;
       }
       this.fail('SCAP_UNKNOWN_EVENT', `unknown event type ${type} (the schema has 0..${EVENT_TYPE_COUNT - 1})`, ev + 20);
     }
-    this.stats.storedByType[type]!++;
-    this.stats.noteTs(tsHi, tsLo);
-    const info = EVENT_TABLE[type]!;
-    const lenSize = version >= 2 && (info.flags & EF.LARGE_PAYLOAD) !== 0 ? 4 : 2;
+    stats.storedByType[type]!++;
+    stats.noteTs(tsHi, tsLo);
+    const lenSize = version >= 2 && LARGE_PAYLOAD[type] === 1 ? 4 : 2;
     let nparams: number;
     if (version >= 2) {
       nparams = dv.getUint32(ev + 22, true);
@@ -325,6 +328,7 @@ export class ScapParser {
       else for (let i = 0; i < nparams; i++) sum += dv.getUint32(lens + 4 * i, true);
       if (sum > len) this.overrunParam(ev, len, nparams, lenSize);
     } else {
+      const info = EVENT_TABLE[type]!;
       // v1 blocks predate 4-byte parameter lengths; a large-payload type here cannot be laid out.
       if ((info.flags & EF.LARGE_PAYLOAD) !== 0) this.fail('SCAP_BAD_EVENT', `large-payload event type ${type} in a v1 event block`, ev + 20);
       // v1 header: no nparams. Quirk: these two types were written with a length 3 bytes too long.
