@@ -217,6 +217,29 @@ export function walk(node: Node, fn: (node: Node, parent: Node | undefined) => v
 }
 
 /**
+ * Calls `fn` for every check (`UnaryCheck`, `BinaryCheck`) in source order, descending only
+ * through `and`, `or` and `not`: checks stand only there, so this skips the operands and list items
+ * `walk` would visit (macro-expanded conditions hold thousands of list items).
+ */
+export function walkChecks(node: Expr, fn: (check: UnaryCheckNode | BinaryCheckNode) => void): void {
+  switch (node.type) {
+    case NodeType.And:
+    case NodeType.Or:
+      for (const c of node.children) walkChecks(c, fn);
+      return;
+    case NodeType.Not:
+      walkChecks(node.child, fn);
+      return;
+    case NodeType.UnaryCheck:
+    case NodeType.BinaryCheck:
+      fn(node);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
  * Per-node-type callbacks for `transform`. A callback returns a replacement node, or undefined to
  * keep the node and descend into its children. A replacement is not visited again: the caller
  * decides whether its own replacement needs further work (macro bodies are expanded once, when

@@ -11,6 +11,7 @@ export {
   isExpr,
   transform,
   walk,
+  walkChecks,
 } from './ast';
 export type {
   AndNode,

@@ -1,4 +1,4 @@
-import { build, NodeType, parse, print, transform, VISITOR_KEYS, walk, type Expr, type Node } from '@falco-ts/filter-lang';
+import { build, NodeType, parse, print, transform, VISITOR_KEYS, walk, walkChecks, type Expr, type Node } from '@falco-ts/filter-lang';
 
 describe('transform', () => {
   it('substitutes macros and shares untouched subtrees', () => {
@@ -33,6 +33,20 @@ describe('transform', () => {
   it('returns the same node when nothing changes', () => {
     const ast = parse('a and b.c = d');
     expect(transform(ast, {})).toBe(ast);
+  });
+});
+
+describe('walkChecks', () => {
+  it('visits the checks in the order walk meets them', () => {
+    const ast = parse('not (a.b in (x, y) and c.d exists) or (e.f = 1 and not (g.h = val(i.j) or k.l contains m))');
+    const viaWalk: Node[] = [];
+    walk(ast, (n: Node) => {
+      if (n.type === NodeType.BinaryCheck || n.type === NodeType.UnaryCheck) viaWalk.push(n);
+    });
+    const viaChecks: Node[] = [];
+    walkChecks(ast, (n) => viaChecks.push(n));
+    expect(viaChecks).toEqual(viaWalk);
+    expect(viaChecks.map((n) => (n as { left: { name: string } }).left.name)).toEqual(['a.b', 'c.d', 'e.f', 'g.h', 'k.l']);
   });
 });
 

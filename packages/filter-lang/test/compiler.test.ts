@@ -124,6 +124,49 @@ describe('compile: lazy predicates', () => {
   });
 });
 
+describe('compile: integer constants', () => {
+  interface Nums { v?: number | bigint }
+  const nums = new MapFieldRegistry<Nums>(
+    (['uint8', 'int8', 'uint16', 'uint64', 'int64'] as const).map((type) => ({ name: `n.${type}`, type, extract: (e: Nums) => e.v })),
+  );
+  const reason = (cond: string): string | undefined => {
+    try {
+      compileCondition(cond, nums);
+      return undefined;
+    } catch (e) {
+      expect(e).toBeInstanceOf(FilterCompileError);
+      return (e as FilterCompileError).reason;
+    }
+  };
+  it.each([
+    ['n.uint8 = 255', undefined],
+    ['n.uint8 = 256', "'256' is out of range for type uint8"],
+    ['n.uint8 = -1', "'-1' is out of range for type uint8"],
+    ['n.uint8 in (1, 2, 0300)', "'0300' is out of range for type uint8"],
+    ['n.int8 = -128', undefined],
+    ['n.int8 = -129', "'-129' is out of range for type int8"],
+    ['n.int8 = 127', undefined],
+    ['n.int8 = +128', "'+128' is out of range for type int8"],
+    ['n.uint16 = 65535', undefined],
+    ['n.uint16 = 0x10000', "'0x10000' is out of range for type uint16"],
+    ['n.uint64 = 18446744073709551615', undefined],
+    ['n.uint64 = 18446744073709551616', "'18446744073709551616' is out of range for type uint64"],
+    ['n.int64 = -9223372036854775808', undefined],
+    ['n.int64 = 9223372036854775808', "'9223372036854775808' is out of range for type int64"],
+  ])('%s', (cond, expected) => {
+    expect(reason(cond)).toBe(expected);
+  });
+  it('reads short and long decimals to the same values', () => {
+    const match = (cond: string, v: number | bigint): boolean => compileCondition(cond, nums).predicate({ v });
+    expect(match('n.uint8 = -0', 0)).toBe(true);
+    expect(match('n.uint8 = 007', 7)).toBe(true);
+    expect(match('n.int64 = 123456789012345', 123456789012345)).toBe(true);
+    expect(match('n.int64 = 1234567890123456', 1234567890123456)).toBe(true);
+    expect(match('n.int64 in (-5, 9007199254740993)', 9007199254740993n)).toBe(true);
+    expect(match('n.int64 in (-5, 9007199254740993)', -5)).toBe(true);
+  });
+});
+
 describe('compile: missing fields', () => {
   const ops = [
     'proc.name = x', 'proc.name != x', 'proc.name < 1', 'proc.name contains x', 'proc.name icontains x',

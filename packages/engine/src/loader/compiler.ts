@@ -14,6 +14,7 @@ import {
   print,
   transform,
   walk,
+  walkChecks,
   type Ast,
   type Expr,
   type FieldRegistry,
@@ -477,15 +478,21 @@ export class RulesCompiler {
 
 }
 
-/** Deprecated fields and `<NA>` comparisons in a (resolved) condition. */
+/**
+ * Deprecated fields and `<NA>` comparisons in a (resolved) condition, in the order a walk of the
+ * whole tree meets them: each check, then the fields of its operands. (Fields stand only in
+ * checks' operands, so list items are never visited.)
+ */
 function findConditionWarnings(ast: Ast): PositionedWarning[] {
   const out: PositionedWarning[] = [];
   const seen = new Set<string>();
-  walk(ast, (node: Node) => {
+  const deprecated = (node: Node): void => {
     if (node.type === NodeType.Field && DEPRECATED_FIELDS.has(node.name) && !seen.has(node.name)) {
       seen.add(node.name);
       out.push({ code: 'LOAD_DEPRECATED_ITEM', message: DEPRECATED_FIELDS.get(node.name)!, position: node.loc.start });
     }
+  };
+  walkChecks(ast, (node) => {
     if (node.type === NodeType.BinaryCheck) {
       const r = node.right;
       const isNa =
@@ -499,6 +506,10 @@ function findConditionWarnings(ast: Ast): PositionedWarning[] {
           position: node.loc.start,
         });
       }
+      walk(node.left, deprecated);
+      if (r.type === NodeType.Transformer) walk(r, deprecated);
+    } else {
+      walk(node.left, deprecated);
     }
   });
   return out;
@@ -510,7 +521,7 @@ function findConditionWarnings(ast: Ast): PositionedWarning[] {
  */
 function findValuesLookingLikeFields(ast: Ast, source: EventSource<unknown>): PositionedWarning[] {
   const out: PositionedWarning[] = [];
-  walk(ast, (node: Node) => {
+  walkChecks(ast, (node) => {
     if (node.type !== NodeType.BinaryCheck) return;
     const values = node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
     for (const v of values) {
@@ -535,7 +546,7 @@ function findValuesLookingLikeFields(ast: Ast, source: EventSource<unknown>): Po
 function findUnknownEventType(ast: Ast, source: EventSource<unknown>): UnknownEventType | undefined {
   if (source.eventTypeFields.length === 0) return undefined;
   let found: UnknownEventType | undefined;
-  walk(ast, (node: Node) => {
+  walkChecks(ast, (node) => {
     if (found || node.type !== NodeType.BinaryCheck) return;
     if (node.left.type !== NodeType.Field || !source.eventTypeFields.includes(node.left.name)) return;
     const values =

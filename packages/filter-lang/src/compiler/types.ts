@@ -46,8 +46,22 @@ export class ValueError extends Error {}
 const UINT_BITS: Partial<Record<FieldType, number>> = { uint8: 8, uint16: 16, uint32: 32, uint64: 64, port: 16, l4proto: 8 };
 const INT_BITS: Partial<Record<FieldType, number>> = { int8: 8, int16: 16, int32: 32, int64: 64 };
 
+const SHORT_DECIMAL = /^[+-]?[0-9]{1,15}$/;
+
 /** Integers only: libsinsp rejects `1.0` even for floating-point fields. */
 function parseInteger(text: string, type: FieldType): number | bigint {
+  // Up to 15 digits is exact as a double and within every range bound below as well: the common
+  // case (ports, uids, counts) without BigInt arithmetic, with the same results and messages.
+  if (SHORT_DECIMAL.test(text)) {
+    const n = Number(text);
+    const ubits = UINT_BITS[type];
+    const ibits = INT_BITS[type];
+    if (ubits !== undefined && (n < 0 || n >= 2 ** ubits)) throw new ValueError(`'${text}' is out of range for type ${type}`);
+    if (ibits !== undefined && (n < -(2 ** (ibits - 1)) || n >= 2 ** (ibits - 1))) {
+      throw new ValueError(`'${text}' is out of range for type ${type}`);
+    }
+    return n === 0 ? 0 : n; // -0 reads as 0, as through BigInt
+  }
   let big: bigint;
   if (/^[+-]?[0-9]+$/.test(text)) big = BigInt(text);
   else if (/^0[xX][0-9a-fA-F]+$/.test(text)) big = BigInt(text);

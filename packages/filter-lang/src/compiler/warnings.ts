@@ -2,7 +2,7 @@
  * Compile warnings, where libsinsp gives them: a right-hand value that names a field (or a
  * transformer applied to one) without `val()`, and a `regex` a plain string operator could do.
  */
-import { NodeType, TRANSFORMER_NAMES, walk, type Ast, type ValueNode } from '../ast';
+import { NodeType, TRANSFORMER_NAMES, walkChecks, type Ast, type ValueNode } from '../ast';
 import type { FilterWarning } from '../errors';
 import type { FieldRegistry } from '../fields';
 
@@ -34,7 +34,7 @@ function misusedAs<E>(value: string, registry: FieldRegistry<E>): 'field' | 'fie
 
 export function collectWarnings<E>(ast: Ast, registry: FieldRegistry<E>): FilterWarning[] {
   const warnings: FilterWarning[] = [];
-  walk(ast, (node) => {
+  walkChecks(ast, (node) => {
     if (node.type !== NodeType.BinaryCheck) return;
     const values: ValueNode[] =
       node.right.type === NodeType.Value ? [node.right] : node.right.type === NodeType.List ? node.right.items : [];
