@@ -140,12 +140,23 @@ class FastReader {
   private readonly ends: number[] = [];
   private line = 0;
 
+  /** Leading spaces of each line, computed once (every line is looked at several times). */
+  private readonly indents: Int32Array;
+
   constructor(private readonly text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
       this.ends.push(i);
       this.starts.push(i + 1);
     }
     this.ends.push(text.length);
+    this.indents = new Int32Array(this.starts.length);
+    for (let l = 0; l < this.starts.length; l++) {
+      const start = this.starts[l]!;
+      const end = this.ends[l]!;
+      let i = start;
+      while (i < end && text.charCodeAt(i) === SPACE) i++;
+      this.indents[l] = i - start;
+    }
   }
 
   // --- lines ---------------------------------------------------------------------------------
@@ -155,11 +166,7 @@ class FastReader {
   }
 
   private indentOf(line: number): number {
-    const start = this.starts[line]!;
-    const end = this.ends[line]!;
-    let i = start;
-    while (i < end && this.text.charCodeAt(i) === SPACE) i++;
-    return i - start;
+    return this.indents[line]!;
   }
 
   /** Blank (spaces only) or a comment line. */
@@ -391,7 +398,9 @@ class FastReader {
     const end = this.ends[this.lineAt(at)]!;
     const text = this.text;
     const double = text[at] === '"';
+    // Plain runs are sliced whole; only escapes (and `''`) are decoded one by one.
     let value = '';
+    let run = at + 1;
     let i = at + 1;
     for (;;) {
       if (i >= end) outside();
@@ -400,6 +409,7 @@ class FastReader {
         if (ch === '"') break;
         if (ch === '\\') {
           if (i + 1 >= end) outside();
+          value += text.slice(run, i);
           const esc = text[i + 1]!;
           if (esc === 'x' || esc === 'u' || esc === 'U') {
             const n = esc === 'x' ? 2 : esc === 'u' ? 4 : 8;
@@ -409,24 +419,25 @@ class FastReader {
             if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) outside();
             value += String.fromCodePoint(code);
             i += 2 + n;
-            continue;
+          } else {
+            const decoded = ESCAPES[esc];
+            if (decoded === undefined) outside();
+            value += decoded;
+            i += 2;
           }
-          const decoded = ESCAPES[esc];
-          if (decoded === undefined) outside();
-          value += decoded;
-          i += 2;
+          run = i;
           continue;
         }
       } else if (ch === "'") {
         if (text[i + 1] !== "'") break;
-        value += "'";
+        value += text.slice(run, i + 1);
         i += 2;
+        run = i;
         continue;
       }
-      value += ch;
       i++;
     }
-    return { value, next: i + 1 };
+    return { value: value + text.slice(run, i), next: i + 1 };
   }
 
   private quotedNode(at: number, value: string): Scalar {
