@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchCursor, ScapWriter, openScap, type EventBatch } from '../../src';
@@ -38,4 +38,41 @@ describe('streaming reader', () => {
     // A chunk yields a few 64 KiB batches at most; they are handed out before the next read.
     expect(big.memory.maxQueuedBatches).toBeLessThanOrEqual(8);
   }, 60000);
+
+  it('stops early without leaking the file handle or an unhandled read', async () => {
+    // A plain capture large enough that a read is still ahead when the consumer stops.
+    const src = conformanceCaptures().sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
+    const r = await openScap(src);
+    const batches: EventBatch[] = [];
+    for await (const b of r.batches()) batches.push(b);
+    const file = join(dir, 'early.scap');
+    const { writer, done } = ScapWriter.toFile(file, { compress: false });
+    await writer.begin({ threads: r.state.threads.values() });
+    for (let k = 0; k < 50; k++) for (const b of batches) await writer.writeBatch(b);
+    await writer.end();
+    await done;
+
+    const openFds = (): number => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => {
+      unhandled.push(e);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const early = await openScap(file, { batchBytes: 16 * 1024 });
+        for await (const b of early.batches()) {
+          expect(b.count).toBeGreaterThan(0);
+          break;
+        }
+      }
+      // The handles close once the reads in flight finish.
+      for (let wait = 0; wait < 100 && openFds() > before; wait++) await new Promise((res) => setTimeout(res, 10));
+      expect(openFds()).toBe(before);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
