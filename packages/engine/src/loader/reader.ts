@@ -97,17 +97,18 @@ export class RulesReader {
   // --- scalar decoding with Falco's messages -------------------------------------------------
 
   /** The text of a required (or, with `optional`, possibly absent) non-empty scalar. */
-  private scalar(item: YAMLMap, key: string, ctx: LoadContext, optional: boolean): { text: string; node: YamlNode; ctx: LoadContext } | undefined {
+  private scalar(item: YAMLMap, key: string, ctx: LoadContext, optional: boolean): { text: string; node: YamlNode; ctx: () => LoadContext } | undefined {
     const val = mapGet(item, key);
     if (val === undefined) {
       if (optional) return undefined;
       fail(`Item has no mapping for key '${key}'`, ctx);
     }
     if (isNullNode(val)) fail(`Mapping for key '${key}' is empty`, ctx);
-    const valCtx = this.ctxOf(val, 'value for', key, ctx);
-    if (!isScalarNode(val)) fail('Value is not a scalar value', valCtx);
+    // The value's context only when a diagnostic needs it (most scalars are fine).
+    const valCtx = (): LoadContext => this.ctxOf(val, 'value for', key, ctx);
+    if (!isScalarNode(val)) fail('Value is not a scalar value', valCtx());
     const text = scalarText(val);
-    if (text === '') fail('Value must be non-empty', valCtx);
+    if (text === '') fail('Value must be non-empty', valCtx());
     return { text, node: val, ctx: valCtx };
   }
 
@@ -123,14 +124,14 @@ export class RulesReader {
     const s = this.scalar(item, key, ctx, true);
     if (!s) return undefined;
     const b = decodeBool(s.text);
-    if (b === undefined) fail("Can't decode YAML scalar value", s.ctx);
+    if (b === undefined) fail("Can't decode YAML scalar value", s.ctx());
     return b;
   }
 
   private bool(item: YAMLMap, key: string, ctx: LoadContext): boolean {
     const s = this.scalar(item, key, ctx, false)!;
     const b = decodeBool(s.text);
-    if (b === undefined) fail("Can't decode YAML scalar value", s.ctx);
+    if (b === undefined) fail("Can't decode YAML scalar value", s.ctx());
     return b;
   }
 
@@ -138,7 +139,7 @@ export class RulesReader {
     const s = this.scalar(item, key, ctx, true);
     if (!s) return undefined;
     const n = decodeInt(s.text);
-    if (n === undefined) fail("Can't decode YAML scalar value", s.ctx);
+    if (n === undefined) fail("Can't decode YAML scalar value", s.ctx());
     return n;
   }
 

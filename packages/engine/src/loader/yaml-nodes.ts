@@ -38,7 +38,8 @@ export function parseYaml(content: string): ParsedYaml {
     const positionOf = (node: YamlNode | null | undefined): SourcePosition => {
       if (!node?.range) return { offset: 0, line: 0, column: 0 };
       const offset = node.range[0];
-      return { offset, ...lineColumn(fast.lineStarts, offset) };
+      const { line, column } = lineColumn(fast.lineStarts, offset);
+      return { offset, line, column };
     };
     return { documents: fast.documents, positionOf };
   }
