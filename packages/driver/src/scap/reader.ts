@@ -20,7 +20,15 @@ function zlib(): typeof Zlib {
   return require('node:zlib') as typeof Zlib;
 }
 
-/** Bytes read from the file per read (and decompressed per gzip output chunk). */
+/**
+ * Bytes read from a plain file per read. Large, because every read is a hand-off to the thread pool
+ * and back, which on a busy machine can take longer than the read itself.
+ */
+const READ_BYTES = 1024 * 1024;
+/**
+ * Bytes handed to the parser at a time (and decompressed per gzip output chunk): the parser's
+ * buffer and the batches queued between two pushes stay bounded by this, not by the read size.
+ */
 const CHUNK_BYTES = 256 * 1024;
 
 /**
@@ -29,7 +37,7 @@ const CHUNK_BYTES = 256 * 1024;
  * asking for the next, so the file is read without waiting on each read or allocating per chunk.
  */
 async function* plainChunks(fh: FileHandle): AsyncGenerator<Uint8Array> {
-  const bufs = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+  const bufs = [new Uint8Array(READ_BYTES), new Uint8Array(READ_BYTES)];
   let k = 0;
   let pending = readAhead(fh, bufs[0]!);
   try {
@@ -63,6 +71,9 @@ function isGzip(b: Uint8Array): boolean {
 export class ScapReader {
   private done = false;
   private maxQueued = 0;
+  /** The chunk being fed to the parser in CHUNK_BYTES slices, and how far it has been fed. */
+  private pending: Uint8Array | undefined;
+  private pendingAt = 0;
 
   private constructor(
     private readonly parser: ScapParser,
@@ -131,6 +142,16 @@ export class ScapReader {
   }
 
   private async pull(): Promise<void> {
+    const pending = this.pending;
+    if (pending !== undefined) {
+      // The rest of a read, a slice at a time. The chunk stays valid until the next `next()`.
+      const end = Math.min(this.pendingAt + CHUNK_BYTES, pending.length);
+      const at = this.pendingAt;
+      this.pendingAt = end;
+      if (end === pending.length) this.pending = undefined;
+      this.parser.push(pending.subarray(at, end));
+      return;
+    }
     let r: IteratorResult<Uint8Array>;
     try {
       r = await this.chunks.next();
@@ -149,6 +170,11 @@ export class ScapReader {
       this.done = true;
       this.parser.finish();
       return;
+    }
+    if (r.value.length > CHUNK_BYTES) {
+      this.pending = r.value;
+      this.pendingAt = 0;
+      return this.pull();
     }
     this.parser.push(r.value);
   }
