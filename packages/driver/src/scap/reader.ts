@@ -106,7 +106,8 @@ export class ScapReader {
     if (compressed) {
       // zlib inflates on the libuv thread pool, so decompression overlaps with parsing here.
       const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-      const gunzip = zlib().createGunzip({ chunkSize: CHUNK_BYTES });
+      // Large output chunks for the same reason as READ_BYTES: each one is a thread-pool round trip.
+      const gunzip = zlib().createGunzip({ chunkSize: READ_BYTES });
       file.on('error', (e) => gunzip.destroy(e));
       const stream: Readable = file.pipe(gunzip);
       chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
