@@ -170,7 +170,9 @@ function headersTwin(src: string, dest: string): void {
   let at = 0;
   while (at + 8 <= data.length) {
     const type = data.readUInt32LE(at);
-    at += data.readUInt32LE(at + 4);
+    const total = data.readUInt32LE(at + 4);
+    if (total < 12) throw new Error(`${src}: block length ${total} at byte ${at}`);
+    at += total;
     if (EVENT_BLOCKS.has(type)) break;
   }
   const head = data.subarray(0, at);
