@@ -95,15 +95,18 @@ export class ScapReader {
     });
     try {
       const b = new Uint8Array(2);
+      // A positioned read: the handle's own position stays at 0 for the plain reads below.
       const { bytesRead } = await fh.read(b, 0, 2, 0);
       head = b.subarray(0, bytesRead);
-    } finally {
+    } catch (e) {
       await fh.close();
+      throw e;
     }
     const compressed = isGzip(head);
     let chunks: AsyncIterator<Uint8Array>;
     let release: () => void;
     if (compressed) {
+      await fh.close();
       // zlib inflates on the libuv thread pool, so decompression overlaps with parsing here.
       const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
       // Large output chunks for the same reason as READ_BYTES: each one is a thread-pool round trip.
@@ -113,10 +116,8 @@ export class ScapReader {
       chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
       release = () => stream.destroy();
     } else {
-      const plain = await open(path, 'r').catch((e: Error) => {
-        throw new CaptureFormatError('SCAP_IO', `cannot open: ${e.message}`, { file: path, offset: 0, block: 'header', blockOffset: 0 });
-      });
-      const gen = plainChunks(plain);
+      // The handle that read the magic reads the file: no second open (a thread-pool round trip).
+      const gen = plainChunks(fh);
       chunks = gen;
       let released = false;
       release = () => {
