@@ -304,8 +304,8 @@ class FastReader {
         if (this.keyEnd(nextAt, nextEnd) !== -1) return this.blockMap(nextIndent);
         return this.inlineNode(nextAt, indent, inMap);
       }
-      // A sequence may stand at the same column as the key it belongs to.
-      if (nextIndent === indent && this.isSeqIndicator(nextAt, nextEnd) && this.isMapKeyLine(line, indent)) {
+      // A mapping value's sequence may stand at the same column as its key.
+      if (nextIndent === indent && this.isSeqIndicator(nextAt, nextEnd) && inMap) {
         return this.blockSeq(nextIndent);
       }
       return empty;
@@ -318,11 +318,6 @@ class FastReader {
       return this.blockMap(col);
     }
     return this.inlineNode(at, indent, inMap);
-  }
-
-  private isMapKeyLine(line: number, indent: number): boolean {
-    const at = this.starts[line]! + indent;
-    return !this.isSeqIndicator(at, this.ends[line]!);
   }
 
   /** `at` follows the `- ` of the line (so the line holds nothing but the sequence item). */
