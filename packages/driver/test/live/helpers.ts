@@ -24,7 +24,7 @@ export async function collect(
   capture: LiveCapture,
   keep: (v: EventView) => boolean,
   done: (events: SeenEvent[]) => boolean,
-  timeoutMs = 8000,
+  timeoutMs = 20_000,
 ): Promise<SeenEvent[]> {
   const events: SeenEvent[] = [];
   const cursor = new BatchCursor();

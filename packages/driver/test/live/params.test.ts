@@ -143,17 +143,21 @@ json.dump({"pipe": [r, w], "pipe_ino": os.fstat(r).st_ino, "sp": [sa.fileno(), s
       const created = path.join(merged!, 'created');
       const script = `import os\nos.close(os.open(${JSON.stringify(created)}, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))\nos.close(os.open(${JSON.stringify(exe)}, os.O_RDONLY))`;
       const creatScript = `import ctypes\nlibc = ctypes.CDLL(None)\nlibc.close(libc.syscall(85, ${JSON.stringify(created + '2')}.encode(), 0o644))`;
-      await run(exe, []);
-      await run('python3', ['-c', script]);
-      await run('python3', ['-c', creatScript]);
-      const events = await collect(
+      // Drain while the children run: openat is busy system-wide, and a ring buffer left to fill
+      // during three process start-ups on a loaded machine drops the very events looked for.
+      const collecting = collect(
         capture,
         (v) => (v.name === 'execve' || v.name === 'openat' || v.name === 'creat') && v.dir === '<',
         (evs) =>
           evs.some((e) => e.name === 'execve' && cstr(param(e, 'trusted_exepath')) === exe) &&
           evs.some((e) => e.name === 'creat' && cstr(param(e, 'name')) === created + '2') &&
           evs.filter((e) => e.name === 'openat' && [created, exe].includes(cstr(param(e, 'name')))).length >= 2,
+        20_000,
       );
+      await run(exe, []);
+      await run('python3', ['-c', script]);
+      await run('python3', ['-c', creatScript]);
+      const events = await collecting;
       const exec = events.find((e) => e.name === 'execve' && cstr(param(e, 'trusted_exepath')) === exe)!;
       expect(u32(param(exec, 'flags')) & (PPM_EXE_UPPER_LAYER | PPM_EXE_LOWER_LAYER)).toBe(PPM_EXE_LOWER_LAYER);
       const openCreated = events.find((e) => e.name === 'openat' && cstr(param(e, 'name')) === created)!;
