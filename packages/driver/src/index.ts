@@ -20,7 +20,7 @@ export type { EventSpec } from './batch-builder';
 // Live capture loads on first call (see ./live/lazy): importing the package stays cheap for readers.
 export { openCapture, runCapture } from './live/lazy';
 export { DEFAULT_LIVE_SYSCALLS, STATE_SYSCALLS, RULES_5_1_SYSCALLS, DATA_SYSCALLS } from './live/syscall-sets';
-export { openFds, withOpenFds, scapOpenFlags } from './live/proc-fds';
+export { openFds, withOpenFds, scapOpenFlags } from './live/lazy';
 export type { CaptureOptions, LiveCaptureStats, LiveCapture } from './live/capture';
 export type { CaptureArgs } from './live/capture-command';
 export { ScapReader, openScap, readScapBuffer } from './scap/reader';

@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { configErrors } from '../errors';
 import { applyOverride, type YamlMap } from './override';
+import { yaml } from './yaml';
 
 export const DEFAULT_CONFIG_FILE = '/etc/falco/falco.yaml';
 
@@ -51,6 +51,8 @@ export function readConfigFile(file: string, env: NodeJS.ProcessEnv): YamlMap {
   } catch (e) {
     throw configErrors.unreadable(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
   }
+  if (text.trim() === '') return {};
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   const first = doc.errors[0];

@@ -3,7 +3,7 @@
  * an index (`load_plugins[0]`) or the append marker (`rules[]`, which adds a new list item), and
  * `value` is parsed as a YAML scalar (`true`, `5`, `.1`, `/tmp/x`).
  */
-import { parse as parseYaml } from 'yaml';
+import { yaml } from './yaml';
 import { configErrors } from '../errors';
 
 export type YamlMap = Record<string, unknown>;
@@ -27,7 +27,7 @@ export function parseOverridePath(path: string, text: string): PathStep[] {
 export function parseOverrideValue(value: string): unknown {
   if (value === '') return '';
   try {
-    return parseYaml(value) as unknown;
+    return yaml().parse(value) as unknown;
   } catch {
     return value;
   }

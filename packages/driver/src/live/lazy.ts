@@ -5,8 +5,10 @@
  */
 import type * as CaptureModule from './capture';
 import type * as CaptureCommandModule from './capture-command';
+import type * as ProcFdsModule from './proc-fds';
 import type { CaptureOptions, LiveCapture } from './capture';
 import type { CaptureArgs } from './capture-command';
+import type { FdInfo, ThreadInfo } from '../scap/state';
 
 function captureModule(): typeof CaptureModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,4 +38,24 @@ export function parseCaptureArgs(argv: readonly string[]): CaptureArgs {
 /** `scap capture ...`: parses `argv`, records, and reports on stderr. */
 export function captureCommand(argv: readonly string[]): Promise<void> {
   return captureCommandModule().captureCommand(argv);
+}
+
+function procFdsModule(): typeof ProcFdsModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./proc-fds') as typeof ProcFdsModule;
+}
+
+/** The open descriptors of process `pid`, read from /proc, as a capture's FDL block lists them. */
+export function openFds(pid: number): FdInfo[] {
+  return procFdsModule().openFds(pid);
+}
+
+/** `threads` with each main thread's open descriptors filled in from /proc. */
+export function withOpenFds(threads: ThreadInfo[]): ThreadInfo[] {
+  return procFdsModule().withOpenFds(threads);
+}
+
+/** Kernel open(2) flags → the scap flag bits a capture's descriptor table stores. */
+export function scapOpenFlags(kernelFlags: number): number {
+  return procFdsModule().scapOpenFlags(kernelFlags);
 }

@@ -13,8 +13,8 @@
  * doubling intervals up to 320 s, libsinsp's timings. Names come only from loaded conditions, so
  * the cache is bounded by the rules; libsinsp's eviction of names unused for an hour is not needed.
  */
-import { spawnSync } from 'node:child_process';
-import { lookup } from 'node:dns/promises';
+import type * as ChildProcess from 'node:child_process';
+import type * as DnsPromises from 'node:dns/promises';
 import { ipv6ToString } from '@falco-ts/driver';
 
 /** Resolves names to their addresses (text, as inet_ntop writes them). */
@@ -35,6 +35,9 @@ export const SYSTEM_RESOLVER: NameResolver = {
   resolveNow(name) {
     // A name that could be taken for an option never reaches getent.
     if (name === '' || name.startsWith('-')) return [];
+    // Loaded on first use: most rule sets never compare these fields, and start-up pays for every module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('node:child_process') as typeof ChildProcess;
     const r = spawnSync('getent', ['ahosts', name], { encoding: 'utf8', timeout: RESOLVE_TIMEOUT_MS });
     if (r.status !== 0 || typeof r.stdout !== 'string') return [];
     const out = new Set<string>();
@@ -46,6 +49,8 @@ export const SYSTEM_RESOLVER: NameResolver = {
   },
   async refresh(name) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { lookup } = require('node:dns/promises') as typeof DnsPromises;
       const all = await lookup(name, { all: true, verbatim: true });
       return [...new Set(all.map((a) => a.address))];
     } catch (err) {
