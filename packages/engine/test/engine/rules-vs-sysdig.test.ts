@@ -12,55 +12,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BatchBuilder, EF, EVENT_TABLE, PT, encode, readScapBuffer, writeScapFile, type ThreadInfo } from '@falco-ts/driver';
+import { BatchBuilder, EVENT_TABLE, readScapBuffer, writeScapFile, type ThreadInfo } from '@falco-ts/driver';
 import { print } from '@falco-ts/filter-lang';
 import { Engine } from '../../src/engine';
 import { SyscallSource } from '../../src/syscall/source';
+import { param, sockaddr, tuple, typeOf, type Value } from '../support/synth';
 
 const RULES = resolve(__dirname, '../../../../../shared/conformance/rules/falco-rules-5.1.0/rules');
 const EMPTY = resolve(__dirname, '../../../../../shared/conformance/falco/captures/empty.scap');
 const EVENTS = 3000;
 const CONTAINER = '3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e';
 
-function typeOf(name: string, dir: 'enter' | 'exit'): number {
-  const all = EVENT_TABLE.filter((x) => x.name === name && x.dir === dir && (x.flags & EF.UNUSED) === 0);
-  const e = all.find((x) => (x.flags & EF.OLD_VERSION) === 0) ?? all[all.length - 1];
-  if (e === undefined) throw new Error(`no event ${name}`);
-  return e.id;
-}
 
-type Value = number | string | readonly string[] | Uint8Array;
 
-function param(pt: number, v: Value | undefined): Uint8Array {
-  if (v === undefined) return encode.empty();
-  if (v instanceof Uint8Array) return v;
-  switch (pt) {
-    case PT.INT64: case PT.ERRNO: case PT.FD: case PT.PID: return encode.i64(v as number);
-    case PT.UINT64: case PT.ABSTIME: case PT.RELTIME: return encode.u64(v as number);
-    case PT.UINT32: case PT.FLAGS32: case PT.ENUMFLAGS32: case PT.UID: case PT.GID: case PT.MODE: return encode.u32(v as number);
-    case PT.CHARBUF: case PT.FSPATH: case PT.FSRELPATH: return encode.str(v as string);
-    case PT.BYTEBUF: return Array.isArray(v) ? encode.bytes(v.map((x) => `${x}\0`).join('')) : encode.bytes(v as string);
-    default: return encode.empty();
-  }
-}
 
-function tuple(sip: number[], sport: number, dip: number[], dport: number): Uint8Array {
-  const b = new Uint8Array(13);
-  b[0] = 2;
-  b.set(sip, 1);
-  new DataView(b.buffer).setUint16(5, sport, true);
-  b.set(dip, 7);
-  new DataView(b.buffer).setUint16(11, dport, true);
-  return b;
-}
 
-function sockaddr(ip: number[], port: number): Uint8Array {
-  const b = new Uint8Array(7);
-  b[0] = 2;
-  b.set(ip, 1);
-  new DataView(b.buffer).setUint16(5, port, true);
-  return b;
-}
 
 const PROGRAMS = [['cat', '/usr/bin/cat'], ['bash', '/usr/bin/bash'], ['python3', '/usr/bin/python3'], ['curl', '/usr/bin/curl'],
   ['grep', '/usr/bin/grep'], ['nginx', '/usr/sbin/nginx'], ['sshd', '/usr/sbin/sshd'], ['node', '/usr/bin/node']] as const;

@@ -8,11 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BatchBuilder, encode, readScapBuffer, writeScapFile, type ThreadInfo } from '@falco-ts/driver';
+import { BatchBuilder, encode, readScapBuffer, writeScapFile } from '@falco-ts/driver';
 import { compileCondition } from '@falco-ts/filter-lang';
 import { SyscallFieldRegistry } from '../../src/fields/registry';
 import { DnsNames, SYSTEM_RESOLVER, type NameResolver } from '../../src/syscall/dns-names';
 import { SyscallSource } from '../../src/syscall/source';
+import { sockaddr, thread, tuple } from '../support/synth';
 
 const CAPTURES = resolve(__dirname, '../../../../../shared/conformance/falco/captures');
 const NAME_FIELDS = ['fd.cip.name', 'fd.sip.name', 'fd.lip.name', 'fd.rip.name'];
@@ -89,33 +90,8 @@ function compareWithSysdig(file: string): number {
   return matches;
 }
 
-function thread(tid: number, comm: string): ThreadInfo {
-  return {
-    tid, pid: tid, ptid: 1, sid: tid, vpgid: tid, pgid: tid, comm, exe: comm, exepath: `/usr/bin/${comm}`, args: [], cwd: '/',
-    fdlimit: 1024, flags: 0, uid: 0, gid: 0, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n, pfminor: 0n, env: [],
-    vtid: tid, vpid: tid, cgroups: [], root: '/', pidnsInitStartTs: 0n, tty: 0, loginuid: 0, exeWritable: false,
-    capInheritable: 0n, capPermitted: 0n, capEffective: 0n, exeUpperLayer: false, exeLowerLayer: false, exeFromMemfd: false,
-    exeIno: 0n, exeInoCtime: 0n, exeInoMtime: 0n, fds: [],
-  };
-}
 
-function tuple(sip: number[], sport: number, dip: number[], dport: number): Uint8Array {
-  const b = new Uint8Array(13);
-  b[0] = 2;
-  b.set(sip, 1);
-  new DataView(b.buffer).setUint16(5, sport, true);
-  b.set(dip, 7);
-  new DataView(b.buffer).setUint16(11, dport, true);
-  return b;
-}
 
-function sockaddr(ip: number[], port: number): Uint8Array {
-  const b = new Uint8Array(7);
-  b[0] = 2;
-  b.set(ip, 1);
-  new DataView(b.buffer).setUint16(5, port, true);
-  return b;
-}
 
 /**
  * A client (tid 300) connecting to a local server (tid 400, which accepts) and to a remote address.

@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BatchBuilder, EF, EVENT_TABLE, encode, eventTypeName, readScapBuffer, writeScapFile, type ThreadInfo } from '@falco-ts/driver';
+import { BatchBuilder, encode, eventTypeName, readScapBuffer, writeScapFile } from '@falco-ts/driver';
 import { SyscallSource } from '../../src/syscall/source';
+import { thread, typeOf } from '../support/synth';
 
 const CAPTURES = resolve(__dirname, '../../../../../shared/conformance/falco/captures');
 const FIELDS = ['thread.exectime', 'thread.totexectime', 'thread.cpu', 'thread.cpu.user', 'thread.cpu.system'];
@@ -53,21 +54,7 @@ function sysdig(file: string): Map<string, string[]> {
 
 const files = readdirSync(CAPTURES).filter((f) => f.endsWith('.scap'));
 
-function typeOf(name: string, dir: 'enter' | 'exit'): number {
-  const e = EVENT_TABLE.find((x) => x.name === name && x.dir === dir && (x.flags & (EF.OLD_VERSION | EF.UNUSED)) === 0);
-  if (e === undefined) throw new Error(`no event ${name}`);
-  return e.id;
-}
 
-function thread(tid: number, comm: string): ThreadInfo {
-  return {
-    tid, pid: tid, ptid: 1, sid: tid, vpgid: tid, pgid: tid, comm, exe: comm, exepath: `/usr/bin/${comm}`, args: [], cwd: '/',
-    fdlimit: 1024, flags: 0, uid: 0, gid: 0, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0n, pfminor: 0n, env: [],
-    vtid: tid, vpid: tid, cgroups: [], root: '/', pidnsInitStartTs: 0n, tty: 0, loginuid: 0, exeWritable: false,
-    capInheritable: 0n, capPermitted: 0n, capEffective: 0n, exeUpperLayer: false, exeLowerLayer: false, exeFromMemfd: false,
-    exeIno: 0n, exeInoCtime: 0n, exeInoMtime: 0n, fds: [],
-  };
-}
 
 /**
  * Context switches on two CPUs and repeated procinfo samples (growth below and above the cap, a
