@@ -59,4 +59,7 @@ test('a replay with the default rules and stdout output loads no optional client
   // The run itself did load the detector: the guard would be empty otherwise.
   expect(r.modules.some((m) => m.includes('/packages/engine/dist/'))).toBe(true);
   expect(loadedPackages(r.modules, OPTIONAL)).toEqual([]);
+  // An empty configuration, word-valued -o overrides and rules in the fast reader's YAML subset
+  // need no general YAML parser.
+  expect(loadedPackages(r.modules, ['yaml'])).toEqual([]);
 });

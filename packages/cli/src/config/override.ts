@@ -23,9 +23,22 @@ export function parseOverridePath(path: string, text: string): PathStep[] {
   return steps;
 }
 
+/**
+ * Most `-o` values are YAML's booleans or plain words and paths (`false`, `replay`, `/tmp/x.scap`):
+ * letters, digits and `_ . / -`, starting with a letter, `/`, `./` or `../`. Those are read here as YAML 1.2's
+ * core schema reads them, which keeps the yaml module out of start-up; anything else goes to yaml.
+ */
+const PLAIN_WORD = /^(?:[A-Za-z/]|\.\.?\/)[A-Za-z0-9_./-]*$/;
+const CORE_KEYWORDS: ReadonlyMap<string, boolean | null> = new Map([
+  ...['true', 'True', 'TRUE'].map((k) => [k, true] as const),
+  ...['false', 'False', 'FALSE'].map((k) => [k, false] as const),
+  ...['null', 'Null', 'NULL'].map((k) => [k, null] as const),
+]);
+
 /** Parses the value as YAML, as Falco does; a value YAML cannot read is taken as a plain string. */
 export function parseOverrideValue(value: string): unknown {
   if (value === '') return '';
+  if (PLAIN_WORD.test(value)) return CORE_KEYWORDS.has(value) ? CORE_KEYWORDS.get(value) : value;
   try {
     return yaml().parse(value) as unknown;
   } catch {

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { applyOverride, parseOverridePath, parseOverrideValue } from '../../src/config/override';
 import { ConfigError } from '../../src/errors';
 
@@ -8,6 +9,24 @@ describe('-o key=value overrides', () => {
     expect(parseOverrideValue('/tmp/x.txt')).toBe('/tmp/x.txt');
     expect(parseOverrideValue('')).toBe('');
     expect(parseOverrideValue('*')).toBe('*');
+  });
+
+  it('reads every value as YAML does, including those it takes without loading yaml', () => {
+    const values = [
+      'replay', 'modern_ebpf', '/tmp/x.scap', './x.scap', '../shared/c.scap', '.hidden', '..x', '.', '..', '/etc/falco/rules.d', 'info', 'a-b_c.d/e', 'Infinity', 'NaN', 'e5', 'yes', 'no', 'on', 'off', 'y',
+      'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '~', 'tRue', 'nulls',
+      '0', '5', '-3', '+7', '0x1f', '0o17', '1e3', '.5', '.inf', '-.inf', '.nan', '007', '1_000',
+      'a b', 'a: b', '[a, b]', '{a: 1}', '"quoted"', "'single'", '#comment', 'x#y', 'x #y', '- item', '&anchor x', '*alias', '!tag x', '%x', '@x', '`x',
+    ];
+    for (const v of values) {
+      let expected: unknown;
+      try {
+        expected = parseYaml(v) as unknown;
+      } catch {
+        expected = v;
+      }
+      expect({ v, parsed: parseOverrideValue(v) }).toEqual({ v, parsed: expected });
+    }
   });
 
   it('parses paths with indexes and append markers', () => {
