@@ -2,7 +2,8 @@
  * Building blocks for tests that synthesise captures: the current layout of an event, parameters
  * encoded by their table type, socket addresses and tuples, and a plain host thread.
  */
-import { EF, EVENT_TABLE, PT, encode, type ThreadInfo } from '@falco-ts/driver';
+import { EF, EVENT_TABLE, type ThreadInfo } from '@falco-ts/driver';
+import { encodeParam } from '../syscall/events';
 
 /** The newest layout of an event (execve's enter event is kept in captures though marked old). */
 export function typeOf(name: string, dir: 'enter' | 'exit'): number {
@@ -14,18 +15,9 @@ export function typeOf(name: string, dir: 'enter' | 'exit'): number {
 
 export type Value = number | string | readonly string[] | Uint8Array;
 
-/** A parameter value encoded as its table type `pt` stores it (bytes pass through; missing is empty). */
+/** A parameter value encoded as its table type `pt` stores it (the one test encoder). */
 export function param(pt: number, v: Value | undefined): Uint8Array {
-  if (v === undefined) return encode.empty();
-  if (v instanceof Uint8Array) return v;
-  switch (pt) {
-    case PT.INT64: case PT.ERRNO: case PT.FD: case PT.PID: return encode.i64(v as number);
-    case PT.UINT64: case PT.ABSTIME: case PT.RELTIME: return encode.u64(v as number);
-    case PT.UINT32: case PT.FLAGS32: case PT.ENUMFLAGS32: case PT.UID: case PT.GID: case PT.MODE: return encode.u32(v as number);
-    case PT.CHARBUF: case PT.FSPATH: case PT.FSRELPATH: return encode.str(v as string);
-    case PT.BYTEBUF: return Array.isArray(v) ? encode.bytes(v.map((x) => `${x}\0`).join('')) : encode.bytes(v as string);
-    default: return encode.empty();
-  }
+  return encodeParam(pt, v);
 }
 
 /** An IPv4 socket tuple parameter. */

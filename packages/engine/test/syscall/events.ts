@@ -17,7 +17,8 @@ function ipv4(a: string): number[] {
   return a.split('.').map(Number);
 }
 
-function encodeParam(pt: number, v: ParamInput): Uint8Array {
+/** A parameter value encoded as its table type `pt` stores it (bytes pass through; missing is empty). */
+export function encodeParam(pt: number, v: ParamInput): Uint8Array {
   if (v === undefined) return encode.empty();
   if (v instanceof Uint8Array) return v;
   switch (pt) {
