@@ -264,7 +264,7 @@ export function createToAst(grammar: Grammar, getContext: () => ToAstContext): S
       return [ast(first), ...rest.children.map((c) => ast(c))];
     },
     argListItem(item) {
-      if (item.ctorName === 'bareString') return valueNode(item, item.sourceString, false);
+      if (item.ctorName === 'hexNumber' || item.ctorName === 'number') return valueNode(item, item.sourceString, false);
       return ast(item);
     },
 
