@@ -18,9 +18,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /**
  * Options for `new MetadataService` from the container plugin's init_config (an object, or the
  * JSON string form Falco also accepts). Without `engines`, every runtime is enabled with its
- * default sockets, as Falco does.
+ * default sockets, as Falco does. `hostRoot` (Falco's `HOST_ROOT`) is where every socket, configured
+ * or default, is looked for.
  */
-export function optionsFromContainerPluginConfig(initConfig: unknown): MetadataServiceOptions {
+export function optionsFromContainerPluginConfig(initConfig: unknown, hostRoot = ''): MetadataServiceOptions {
   let config: unknown = initConfig ?? {};
   if (typeof config === 'string') {
     if (config.trim() === '') config = {};
@@ -47,7 +48,10 @@ export function optionsFromContainerPluginConfig(initConfig: unknown): MetadataS
     if (sockets !== undefined && (!Array.isArray(sockets) || sockets.some((s) => typeof s !== 'string'))) {
       throw configError(`${key}.sockets`, 'sockets must be a list of socket paths');
     }
-    providers[ENGINE_PROVIDERS[name]!] = sockets ? { sockets: expandUidSockets(sockets as string[]) } : {};
+    providers[ENGINE_PROVIDERS[name]!] = {
+      ...(sockets ? { sockets: expandUidSockets(sockets as string[]) } : {}),
+      ...(hostRoot === '' || hostRoot === '/' ? {} : { hostRoot }),
+    };
   }
   for (const name of Object.keys(engines)) {
     if (!(name in ENGINE_PROVIDERS) && !ID_ONLY_ENGINES.has(name)) {

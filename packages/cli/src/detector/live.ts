@@ -10,6 +10,7 @@ import { runErrors } from '../errors';
 import type { DropMonitor } from '../drops';
 import type { AlertSink } from './alerts';
 import type { CaptureRecorder } from './capture';
+import { hostPaths } from './host-root';
 import type { StopSignal } from './run';
 import type { SyscallSourceHandle } from './sources';
 
@@ -67,7 +68,7 @@ export async function runLive(ctx: AppContext, o: LiveOptions): Promise<boolean>
   const syscalls = syscallsToCapture(ctx, o.rules.engine, capture.supported);
   capture.setSyscalls(syscalls);
   ctx.logger.info(`Capturing ${syscalls.length} syscalls with the modern eBPF driver (ring buffer ${ctx.config.ringBufferBytes / 1048576} MiB)`);
-  o.syscall.seedFromProc();
+  o.syscall.seedFromProc(hostPaths(ctx.io.env));
   o.onAttached(capture);
   const stopWaiter = o.stop.wait().then(() => capture.close());
   const cursor = new BatchCursor();

@@ -51,9 +51,12 @@ export interface ContainerMetadata {
   awaitFirstSight(id: string): Promise<void> | undefined;
 }
 
-/** Builds the service from the container plugin's `init_config`, as Falco's plugin reads it. */
-export function containerMetadata(initConfig: unknown): ContainerMetadata {
-  const service = new MetadataService(optionsFromContainerPluginConfig(initConfig));
+/**
+ * Builds the service from the container plugin's `init_config`, as Falco's plugin reads it; the
+ * runtime sockets are looked for under `hostRoot` (HOST_ROOT).
+ */
+export function containerMetadata(initConfig: unknown, hostRoot: string): ContainerMetadata {
+  const service = new MetadataService(optionsFromContainerPluginConfig(initConfig, hostRoot));
   const converted = new Map<string, { from: MetaInfo; to: EngineContainerInfo }>();
   const provider: ContainerMetadataProvider = {
     lookup(id) {

@@ -19,6 +19,7 @@ import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
 import { runK8sAudit, k8sAuditWebhook } from './k8saudit';
 import { liveStats, runLive } from './live';
+import { hostPaths } from './host-root';
 import { containerMetadata, type ContainerMetadata } from './metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
@@ -250,7 +251,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
           } else {
             const container = config.plugins.find((p) => p.name === 'container');
             if (config.loadPlugins.includes('container')) {
-              metadata = containerMetadata(container?.initConfig);
+              metadata = containerMetadata(container?.initConfig, hostPaths(ctx.io.env).root);
               syscall.setMetadataProvider(metadata.provider);
             }
             completed = await runLive(ctx, {

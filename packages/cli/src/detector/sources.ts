@@ -9,6 +9,7 @@ import { SyscallSource, type ContainerMetadataProvider, type EventSource, type S
 import type { AppContext } from '../app';
 import { loadedPlugins } from '../actions/plugins';
 import { usageErrors } from '../errors';
+import type { HostPaths } from './host-root';
 import { syscallFieldsFor } from './plugin-fields';
 import type { AuditEvent } from '../k8saudit/event';
 import { K8S_AUDIT_SOURCE, createK8sAuditSource } from '../k8saudit/source';
@@ -18,8 +19,8 @@ export interface SyscallSourceHandle {
   readonly source: EventSource<unknown>;
   /** Seeds processes, fds and users from a capture's metadata blocks. */
   seed(state: InitialState): void;
-  /** Seeds them from a scan of /proc, when a live capture starts. */
-  seedFromProc(): void;
+  /** Seeds them from a scan of the host's /proc and users (`HOST_ROOT`), when a live capture starts. */
+  seedFromProc(host: HostPaths): void;
   /** Where container and Kubernetes metadata come from (live runs with the container plugin). */
   setMetadataProvider(provider: ContainerMetadataProvider): void;
   /**
@@ -56,7 +57,7 @@ export function createSyscallSource(hostname?: string, fields?: SyscallFieldRegi
   return {
     source: src as unknown as EventSource<unknown>,
     seed: (state) => src.seedFromCapture(state),
-    seedFromProc: () => src.seedFromProc(),
+    seedFromProc: (host) => src.seedFromProc({ procRoot: host.proc, hostRoot: host.root }),
     setMetadataProvider: (p) => src.setMetadataProvider(p),
     process(view) {
       event.view.moveTo(view.data, view.offset);

@@ -70,6 +70,7 @@ export class SyscallSource implements EventSource<SyscallEvent> {
     const init = scanProc(options);
     this.state.users.loadFromRoot('', options.hostRoot ?? '/');
     this.state.readContainerUsers = true;
+    this.state.procRoot = procRoot;
     this.state.threadStillAlive ??= (tid) => existsSync(`${procRoot}/${tid}`);
     seedState(this.state, init);
   }

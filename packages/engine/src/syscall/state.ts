@@ -63,6 +63,8 @@ export class SyscallState {
   private pendingExit: { tid: number; reaper: number } | undefined;
   /** Read a new container's users from its /etc through /proc/PID/root (live capture). */
   readContainerUsers: boolean;
+  /** The proc filesystem those users are read through: the host's `/proc`, or `$HOST_ROOT/proc`. */
+  procRoot = '/proc';
   /** Keeps idle threads that still exist from being purged (live capture). */
   threadStillAlive: ((tid: number) => boolean) | undefined;
 
@@ -174,7 +176,7 @@ export class SyscallState {
       this.containers.set(c.id, c);
       this.metadata.onContainerSeen?.({ id: c.id, fullId: c.fullId, runtime: c.runtime, pid: t.pid });
       if (this.readContainerUsers && !this.users.hasContainer(c.id)) {
-        this.users.loadFromRoot(c.id, `/proc/${t.pid}/root`);
+        this.users.loadFromRoot(c.id, `${this.procRoot}/${t.pid}/root`);
       }
     }
   }

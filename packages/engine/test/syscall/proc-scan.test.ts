@@ -1,5 +1,5 @@
 /** The /proc scan used at live start, run against this very process. */
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,5 +67,26 @@ describe('/proc scan', () => {
     expect(source.state.readContainerUsers).toBe(true);
     expect(source.state.threadStillAlive?.(process.pid)).toBe(true);
     expect(source.state.threadStillAlive?.(2 ** 30)).toBe(false);
+  });
+
+  it('reads the host through a mounted host root (HOST_ROOT): its /proc, and its users and groups', () => {
+    // A host root as the DaemonSet mounts it: the host's /proc (here this machine's, linked) and an
+    // /etc whose users differ from the detector's own.
+    const root = mkdtempSync(join(tmpdir(), 'host-root-'));
+    try {
+      symlinkSync('/proc', join(root, 'proc'));
+      mkdirSync(join(root, 'etc'));
+      writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nhostonly:x:4242:4343:host user:/home/h:/bin/sh\n');
+      writeFileSync(join(root, 'etc/group'), 'root:x:0:\nhostgroup:x:4343:\n');
+      const source = new SyscallSource();
+      source.seedFromProc({ procRoot: join(root, 'proc'), hostRoot: root });
+      expect(source.state.threads.get(process.pid)?.exepath).toBe(process.execPath);
+      expect(source.state.users.user('', 4242)?.name).toBe('hostonly');
+      expect(source.state.users.group('', 4343)?.name).toBe('hostgroup');
+      // containers' users are read through the same proc filesystem
+      expect(source.state.procRoot).toBe(join(root, 'proc'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -3,12 +3,9 @@
 import type * as ContainerdRuntime from '../runtimes/containerd';
 import { defineProvider } from '../provider';
 import type { BackoffOptions } from '../reconnector';
-import { pickSocket } from '../sockets';
+import { pickSocket, type SocketOptions } from '../sockets';
 
-export interface ContainerdOptions {
-  readonly socketPath?: string;
-  /** Candidate socket paths; the first that exists is used (Falco's `sockets` list). */
-  readonly sockets?: readonly string[];
+export interface ContainerdOptions extends SocketOptions {
   /** containerd namespaces to look in, in order; default `k8s.io`, `moby`, `default`. */
   readonly namespaces?: readonly string[];
   readonly backoff?: BackoffOptions;

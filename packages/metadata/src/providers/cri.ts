@@ -3,12 +3,9 @@
 import type * as CriRuntime from '../runtimes/cri';
 import { defineProvider } from '../provider';
 import type { BackoffOptions } from '../reconnector';
-import { pickSocket } from '../sockets';
+import { pickSocket, type SocketOptions } from '../sockets';
 
-export interface CriOptions {
-  readonly socketPath?: string;
-  /** Candidate socket paths; the first that exists is used (Falco's `sockets` list). */
-  readonly sockets?: readonly string[];
+export interface CriOptions extends SocketOptions {
   /** Poll interval (ms) for runtimes without GetContainerEvents; default 1000. */
   readonly pollMs?: number;
   readonly timeoutMs?: number;

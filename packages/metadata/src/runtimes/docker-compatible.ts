@@ -8,13 +8,10 @@ import { podIdentityFromLabels } from '../cri-labels';
 import { parseImageRef, parseTimestampNs } from '../image-ref';
 import type { ContainerProvider, ContainerSink, ProviderHealth } from '../provider';
 import { Reconnector, type BackoffOptions } from '../reconnector';
+import type { SocketOptions } from '../sockets';
 import type { ContainerInfo, ContainerRuntime } from '../types';
 
-export interface DockerCompatibleOptions {
-  /** Unix socket path; the first existing default is used when omitted. */
-  readonly socketPath?: string;
-  /** Candidate socket paths; the first that exists is used (Falco's `sockets` list). */
-  readonly sockets?: readonly string[];
+export interface DockerCompatibleOptions extends SocketOptions {
   readonly backoff?: BackoffOptions;
 }
 
