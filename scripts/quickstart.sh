@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The first quick-start command: set everything up, then run the detector live on the default
-# rules (rules/falco_rules.yaml) until Ctrl-C. Extra arguments go to the `falco` command.
+# rules (rules/falco_rules.yaml) with container metadata until Ctrl-C. Extra arguments go to the `falco` command.
 # When the eBPF driver cannot be opened (not root, no BTF, missing capabilities), it says why and
 # replays a capture instead: FALCO_DEMO_CAPTURE, else the bundled
 # rules/captures/demo-host-behaviours.scap.gz, recorded with this project's driver while the event
@@ -9,7 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-FALCO=(node packages/cli/dist/bin/falco.js -c /dev/null -r rules/falco_rules.yaml -o syslog_output.enabled=false)
+# No -c and no -r: with no /etc/falco/falco.yaml installed, `falco` runs on the defaults the package
+# ships: the default rules (rules/falco_rules.yaml, copied into the package at build) and container
+# metadata from the Docker, Podman, containerd and CRI-O sockets, as a Falco package's config.d does.
+FALCO=(node packages/cli/dist/bin/falco.js -o syslog_output.enabled=false)
+if [ -e /etc/falco/falco.yaml ]; then
+  echo "quickstart: /etc/falco/falco.yaml exists and is used instead of the shipped defaults"
+fi
 
 if reason=$(cd packages/cli && node -e "
   require('@falco-ts/driver').openCapture({ syscalls: ['openat'] }).then(

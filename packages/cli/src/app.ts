@@ -13,7 +13,9 @@ import type * as SchemaActions from './actions/schemas';
 import type * as IgnoredEventsAction from './actions/ignored-events';
 import { printVersion } from './actions/version';
 import { interpretConfig, type FalcoConfig } from './config/falco-config';
-import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from './config/load';
+import { SHIPPED_RULES_FILE, shippedDefaults } from './config/defaults';
+import { DEFAULT_CONFIG_FILE, expandEnv, loadConfig, type LoadedConfig } from './config/load';
+import { applyOverride } from './config/override';
 import { FalcoCliError } from './errors';
 import { processIo, type CliIo } from './io';
 import { Logger } from './logger';
@@ -50,10 +52,13 @@ export interface AppContext {
 function loadContextConfig(cli: CliOptions, io: CliIo): LoadedConfig {
   const file = cli.configFile ?? DEFAULT_CONFIG_FILE;
   if (cli.configFile === undefined && !existsSync(file)) {
-    // No configuration installed: run on Falco's defaults plus the -o overrides.
-    const loaded = loadConfig('/dev/null', cli.overrides, io.env);
+    // No configuration installed: run on the shipped defaults (the package's rules, container
+    // metadata on) plus the -o overrides.
+    const loaded = loadConfig('/dev/null', [], io.env);
+    Object.assign(loaded.tree, shippedDefaults());
+    for (const o of cli.overrides) applyOverride(loaded.tree, expandEnv(o, io.env));
     loaded.files = [];
-    loaded.notes.push(`No configuration file at ${DEFAULT_CONFIG_FILE}; using the defaults`);
+    loaded.notes.push(`No configuration file at ${DEFAULT_CONFIG_FILE}; using the shipped defaults (rules ${SHIPPED_RULES_FILE}, container plugin loaded)`);
     return loaded;
   }
   return loadConfig(file, cli.overrides, io.env);

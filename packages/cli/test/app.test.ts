@@ -1,3 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHIPPED_RULES_FILE } from '../src/config/defaults';
+import { DEFAULT_CONFIG_FILE } from '../src/config/load';
 import { DEFAULT_CONFIG, falco } from './helpers';
 
 describe('the falco command: print-and-exit actions', () => {
@@ -46,5 +50,27 @@ describe('the falco command: print-and-exit actions', () => {
     expect(r.stderr).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000: Falco version/);
     const quiet = await falco(['-c', '/dev/null', '-o', 'log_stderr=false']);
     expect(quiet.stderr).not.toMatch(/Falco version/);
+  });
+});
+
+describe('the falco command with no configuration installed', () => {
+  // As a Falco package does through /etc/falco/falco.yaml and config.d: the shipped default rules,
+  // and container metadata on. (On a machine with /etc/falco/falco.yaml that file is used instead.)
+  const noInstalledConfig = !existsSync(DEFAULT_CONFIG_FILE);
+
+  (noInstalledConfig ? it : it.skip)('loads the default rules the package ships and the container plugin, with no -c and no -r', async () => {
+    expect(existsSync(SHIPPED_RULES_FILE)).toBe(true);
+    expect(readFileSync(SHIPPED_RULES_FILE, 'utf8')).toBe(readFileSync(join(__dirname, '../../../rules/falco_rules.yaml'), 'utf8'));
+    const rules = await falco(['-L', '-o', 'log_level=debug']);
+    expect(rules.code).toBe(0);
+    expect(rules.stderr).toContain(`using the shipped defaults (rules ${SHIPPED_RULES_FILE}, container plugin loaded)`);
+    for (const name of ['Terminal shell in container', 'Create files below dev', 'System binary outbound connection']) expect(rules.stdout).toContain(name);
+    const plugins = await falco(['--list-plugins']);
+    expect(plugins.stdout).toMatch(/^1 Plugins Loaded:\s+Name: container/);
+    // -o still applies on top of the defaults, and an explicit -c gets only what it says.
+    const off = await falco(['--list-plugins', '-o', 'load_plugins=[]']);
+    expect(off.stdout).toMatch(/^0 Plugins Loaded/);
+    const explicit = await falco(['-c', '/dev/null', '--list-plugins']);
+    expect(explicit.stdout).toMatch(/^0 Plugins Loaded/);
   });
 });

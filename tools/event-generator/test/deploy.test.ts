@@ -71,9 +71,17 @@ function checkAgent(objects: readonly Obj[]): void {
   // The configuration the pod mounts must serve /healthz on the port the probes and the Service use.
   const cm = objects.find((o) => o.kind === 'ConfigMap') as unknown as { metadata: { name: string }; data: Record<string, string> };
   expect(pod.volumes.find((v) => v.configMap)?.configMap?.name).toBe(cm.metadata.name);
-  const falco = parse(cm.data['falco.yaml']!) as { webserver: { enabled: boolean; listen_port: number; k8s_healthz_endpoint: string }; engine: { kind: string } };
+  const falco = parse(cm.data['falco.yaml']!) as {
+    webserver: { enabled: boolean; listen_port: number; k8s_healthz_endpoint: string };
+    engine: { kind: string };
+    load_plugins: string[];
+    plugins: { name: string }[];
+  };
   expect(falco.webserver).toMatchObject({ enabled: true, k8s_healthz_endpoint: '/healthz' });
   expect(falco.engine.kind).toBe('modern_ebpf');
+  // Container metadata on, as the image's config.d (which this falco.yaml replaces) has it.
+  expect(falco.load_plugins).toEqual(['container']);
+  expect(falco.plugins.map((p) => p.name)).toEqual(['container']);
   const port = c.ports.find((p) => p.name === 'http')!;
   expect(port.containerPort).toBe(falco.webserver.listen_port);
   const svc = objects.find((o) => o.kind === 'Service') as unknown as { spec: { ports: { name: string; port: number }[] } };
@@ -186,6 +194,15 @@ describe('container image recipe (deploy/docker/Dockerfile)', () => {
     const bin = (JSON.parse(readFileSync(path.join(REPO, 'packages/cli/package.json'), 'utf8')) as { bin: Record<string, string> }).bin.falco!;
     expect(entry).toEqual(['node', path.posix.join('/app', bin)]);
     expect(JSON.parse(instructions.find((i) => i.op === 'CMD')!.args)).toEqual(['-c', '/etc/falco/falco.yaml']);
+  });
+
+  it('bakes a configuration whose config.d turns container metadata on, as Falco\'s image does', () => {
+    const conf = parse(readFileSync(path.join(DEPLOY, 'docker/falco.yaml'), 'utf8')) as { config_files: string[] };
+    expect(conf.config_files).toEqual(['/etc/falco/config.d']);
+    expect(instructions.some((i) => i.op === 'COPY' && i.args === 'deploy/docker/config.d /etc/falco/config.d')).toBe(true);
+    const plugin = parse(readFileSync(path.join(DEPLOY, 'docker/config.d/falco.container_plugin.yaml'), 'utf8')) as { load_plugins: string[]; plugins: { name: string }[] };
+    expect(plugin.load_plugins).toEqual(['container']);
+    expect(plugin.plugins.map((p) => p.name)).toEqual(['container']);
   });
 
   it('bakes a configuration that serves /healthz on the exposed port', () => {
