@@ -1,0 +1,13 @@
+export { NetpolIndex } from './index-store';
+export type { IndexStats, NetpolIndexOptions } from './index-store';
+export { compilePolicy, effectivePolicyTypes, policyId } from './policy';
+export type { CompiledPolicy, CompiledPeer, CompiledPort, CompiledRule } from './policy';
+export { evaluateDirection, peerMatches, portsMatch, ruleMatches } from './evaluate';
+export type { Direction, PeerView, PodView, Tri } from './evaluate';
+export { compileSelector, selectorMatches, isSelectorError } from './selector';
+export type { CompiledSelector, SelectorError } from './selector';
+export { parseIp, parseCidr, cidrContains, formatIp, isLoopback } from './address';
+export type { Ip, Cidr } from './address';
+export { NetpolError } from './errors';
+export type { NetpolErrorCode, NetpolErrorContext } from './errors';
+export type * from './types';
