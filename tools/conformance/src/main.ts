@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Suite } from './suite';
 
-const SUITES = ['filter', 'loader', 'falco', 'k8saudit', 'fields', 'netpol'] as const;
+const SUITES = ['filter', 'loader', 'falco', 'k8saudit', 'fields', 'netpol', 'talon'] as const;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...inputs] = argv;

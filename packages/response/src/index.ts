@@ -1,0 +1,14 @@
+export type { ActionnerInfo } from './catalogue';
+export { ACTIONNERS, OUTPUT_TARGETS, findActionner } from './catalogue';
+export type { ResponseErrorCode, RulesProblem } from './errors';
+export { EventDecodeError, ResponseConfigError, RulesLoadError, describeProblem } from './errors';
+export type { EventValue, ResponseEvent } from './event';
+export { decodeEvent, eventFromAlertJson, eventVariables, expandTemplate, fieldString, valueText } from './event';
+export { priorityRank } from './priority';
+export type { ActionSpec, MatchSpec, OutputSpec, ParamValue, Params, RuleSpec, RulesSource } from './rules/model';
+export type { LoadOptions, LoadedRules, ParameterCheck, ResolvedAction, TalonRule } from './rules/loader';
+export { extractRules, loadRules, loadRulesFiles } from './rules/loader';
+export type { CompiledMatch, FieldCondition } from './rules/match';
+export { matchAccepts } from './rules/match';
+export type { ActionExecutor, ActionOutcome, ActionStep, Decision } from './respond';
+export { matchingRules, respond } from './respond';
