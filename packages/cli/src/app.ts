@@ -78,7 +78,7 @@ export async function runFalco(argv: readonly string[], io: CliIo = processIo())
     const loaded = loadContextConfig(cli, io);
     // -U overrides the configuration, as in Falco: the value shows in --support too.
     if (cli.unbuffered) loaded.tree['buffered_outputs'] = false;
-    const config = interpretConfig(loaded.tree);
+    const config = interpretConfig(loaded.tree, cli.configFile ?? DEFAULT_CONFIG_FILE);
     const logger = new Logger({ level: config.logLevel, stderr: config.logStderr, iso8601: config.timeFormatIso8601, write: io.stderr });
     const ctx: AppContext = { cli, loaded, config, logger, io, argv };
 

@@ -35,7 +35,6 @@ export interface CliOptions {
   configSchema: boolean;
   ruleSchema: boolean;
   pageSize: boolean;
-  gvisorGenerateConfig?: string | true;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -51,7 +50,6 @@ export function buildProgram(): Command {
     .option('--disable-source <event_source>', 'Turn off a specific <event_source>. Can be passed multiple times.', collect, [])
     .option('--dry-run', 'Run Falco without processing events. Can be useful for checking that the configuration and rules do not have any errors.')
     .option('--enable-source <event_source>', 'Enable a specific <event_source>; all other sources are disabled. Can be passed multiple times.', collect, [])
-    .option('--gvisor-generate-config [root]', 'Generate a configuration file that can be used for gVisor and exit.')
     .option('-i', 'Print those events that are ignored by default for performance reasons and exit.')
     .option('-L', 'Show the name and description of all rules and exit. With json_output=true, print the full details as JSON.')
     .option('-l <rule>', 'Show the name and description of the rule specified <rule> and exit.')
@@ -129,7 +127,6 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     configSchema: o['configSchema'] === true,
     ruleSchema: o['ruleSchema'] === true,
     pageSize: o['pageSize'] === true,
-    gvisorGenerateConfig: o['gvisorGenerateConfig'] as string | true | undefined,
   };
 }
 

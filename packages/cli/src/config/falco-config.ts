@@ -11,7 +11,8 @@ export type PriorityName = (typeof PRIORITIES)[number];
 /** `rules`: only rules with `capture: true` start a capture; `all_rules`: every rule does. */
 export type CaptureMode = 'rules' | 'all_rules';
 
-export type EngineKind = 'modern_ebpf' | 'replay' | 'nodriver' | 'kmod' | 'ebpf' | 'gvisor';
+/** Falco 0.44's kinds: the legacy eBPF probe and gVisor were removed in 0.44 (deprecated in 0.43). */
+export type EngineKind = 'modern_ebpf' | 'replay' | 'nodriver' | 'kmod';
 export type DropAction = 'ignore' | 'log' | 'alert' | 'exit';
 export type LogLevel = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
 
@@ -126,28 +127,28 @@ function ruleSelections(tree: YamlMap): RuleSelection[] {
   return out;
 }
 
-const ENGINE_KINDS: readonly EngineKind[] = ['modern_ebpf', 'replay', 'nodriver', 'kmod', 'ebpf', 'gvisor'];
+const ENGINE_KINDS: readonly EngineKind[] = ['kmod', 'modern_ebpf', 'replay', 'nodriver'];
 const LOG_LEVELS: readonly LogLevel[] = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
 
-function dropsConfig(tree: YamlMap): FalcoConfig['drops'] {
+/**
+ * `syscall_event_drops` as falco_configuration.cpp reads it: actions in order, `log`/`alert` after
+ * `ignore` refused, unknown names refused, no action at all meaning `ignore`.
+ */
+function dropsConfig(tree: YamlMap, bad: (message: string) => string): FalcoConfig['drops'] {
+  const actions: DropAction[] = [];
+  for (const a of strList(tree, 'syscall_event_drops.actions')) {
+    if (a !== 'ignore' && a !== 'log' && a !== 'alert' && a !== 'exit') {
+      throw configErrors.invalidValue('syscall_event_drops.actions', bad('available actions for syscall event drops are "ignore", "log", "alert", and "exit"'));
+    }
+    if ((a === 'log' || a === 'alert') && actions.includes('ignore')) {
+      throw configErrors.invalidValue('syscall_event_drops.actions', bad(`syscall event drop action "${a}" does not make sense with the "ignore" action`));
+    }
+    if (!actions.includes(a)) actions.push(a);
+  }
+  if (actions.length === 0) actions.push('ignore');
   const threshold = num(tree, 'syscall_event_drops.threshold', 0.1);
   if (threshold < 0 || threshold > 1) {
-    throw configErrors.invalidValue('syscall_event_drops.threshold', 'syscall_event_drops.threshold must be a double in the range [0, 1]');
-  }
-  const names = get(tree, 'syscall_event_drops.actions') === undefined ? ['log', 'alert'] : strList(tree, 'syscall_event_drops.actions');
-  const actions: DropAction[] = [];
-  for (const a of names) {
-    const n = a.toLowerCase();
-    if (n !== 'ignore' && n !== 'log' && n !== 'alert' && n !== 'exit') {
-      throw configErrors.invalidValue('syscall_event_drops.actions', `Error reading config file: ${a} is not a valid syscall event drop action`);
-    }
-    actions.push(n);
-  }
-  if (actions.includes('ignore')) {
-    const other = actions.find((a) => a !== 'ignore');
-    if (other) {
-      throw configErrors.invalidValue('syscall_event_drops.actions', `syscall event drop action "${other}" does not make sense with the "ignore" action`);
-    }
+    throw configErrors.invalidValue('syscall_event_drops.threshold', bad('syscall event drops threshold must be a double in the range [0, 1]'));
   }
   return {
     threshold,
@@ -158,12 +159,66 @@ function dropsConfig(tree: YamlMap): FalcoConfig['drops'] {
   };
 }
 
-export function interpretConfig(tree: YamlMap): FalcoConfig {
-  const rulesFiles = [...strList(tree, 'rules_files'), ...(get(tree, 'rules_files') === undefined ? strList(tree, 'rules_file') : [])];
+/** IPv4 or IPv6 (optionally with a `%zone`), the addresses Falco accepts for `webserver.listen_address`. */
+function isIpAddress(text: string): boolean {
+  const t = text.trim();
+  const v4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+  if (v4.test(t)) return true;
+  const [addr, zone] = t.split('%', 2) as [string, string | undefined];
+  if (zone === '') return false;
+  return isIPv6(addr);
+}
+
+function isIPv6(addr: string): boolean {
+  const halves = addr.split('::');
+  if (halves.length > 2) return false;
+  const groups = (h: string): string[] => (h === '' ? [] : h.split(':'));
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const all = [...head, ...tail];
+  const last = all[all.length - 1];
+  const v4Tail = last !== undefined && last.includes('.');
+  if (v4Tail && !isIpAddress(last)) return false;
+  const hex = v4Tail ? all.slice(0, -1) : all;
+  if (!hex.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  const width = hex.length + (v4Tail ? 2 : 0);
+  return halves.length === 2 ? width < 8 : width === 8;
+}
+
+/**
+ * Interprets a loaded tree. `configName` is the main configuration file as named on the command
+ * line: Falco's validation errors read `Error reading config file (<name>): ...`.
+ */
+export function interpretConfig(tree: YamlMap, configName = ''): FalcoConfig {
+  const bad = (message: string): string => `Error reading config file (${configName}): ${message}`;
+  if (get(tree, 'rules_files') !== undefined && get(tree, 'rules_file') !== undefined) {
+    throw configErrors.invalidValue('rules_file', bad("both 'rules_files' and 'rules_file' keys set"));
+  }
+  const rulesFiles = [...strList(tree, 'rules_files'), ...strList(tree, 'rules_file')];
 
   const engineKind = str(tree, 'engine.kind', 'modern_ebpf') as EngineKind;
   if (!ENGINE_KINDS.includes(engineKind)) {
-    throw configErrors.invalidValue('engine.kind', `Error reading config file: engine.kind "${engineKind}" is not one of ${ENGINE_KINDS.join(', ')}`);
+    throw configErrors.invalidValue('engine.kind', bad(`engine.kind '${engineKind}' is not a valid kind.`));
+  }
+  const replayCaptureFile = str(tree, 'engine.replay.capture_file', '');
+  if (engineKind === 'replay' && replayCaptureFile === '') {
+    throw configErrors.invalidValue('engine.replay.capture_file', bad("engine.kind is 'replay' but no engine.replay.capture_file specified."));
+  }
+  const requireText = (enabledKey: string, key: string, what: string): string => {
+    const value = str(tree, key, '');
+    if (bool(tree, enabledKey, false) && value === '') throw configErrors.invalidValue(key, bad(what));
+    return value;
+  };
+  const fileName = requireText('file_output.enabled', 'file_output.filename', 'file output enabled but no filename in configuration block');
+  const programText = requireText('program_output.enabled', 'program_output.program', 'program output enabled but no program in configuration block');
+  const httpUrl = requireText('http_output.enabled', 'http_output.url', 'http output enabled but no url in configuration block');
+  const listenAddress = str(tree, 'webserver.listen_address', '0.0.0.0');
+  if (!isIpAddress(listenAddress)) {
+    throw configErrors.invalidValue('webserver.listen_address', bad(`webserver listen address "${listenAddress}" is not a valid IP address`));
+  }
+  if (num(tree, 'syscall_event_timeouts.max_consecutives', 1000) === 0) {
+    // Falco writes this one without the blank before the parenthesis.
+    throw configErrors.invalidValue('syscall_event_timeouts.max_consecutives', `Error reading config file(${configName}): the maximum consecutive timeouts without an event must be an unsigned integer > 0`);
   }
   const prioText = str(tree, 'priority', 'debug');
   const minPriority = parsePriority(prioText);
@@ -190,7 +245,7 @@ export function interpretConfig(tree: YamlMap): FalcoConfig {
     rulesFiles,
     ruleSelections: ruleSelections(tree),
     engineKind,
-    replayCaptureFile: str(tree, 'engine.replay.capture_file', ''),
+    replayCaptureFile,
     minPriority,
     jsonOutput: bool(tree, 'json_output', false),
     jsonIncludeOutputProperty: bool(tree, 'json_include_output_property', true),
@@ -204,29 +259,29 @@ export function interpretConfig(tree: YamlMap): FalcoConfig {
     file: {
       enabled: bool(tree, 'file_output.enabled', false),
       keepAlive: bool(tree, 'file_output.keep_alive', false),
-      filename: str(tree, 'file_output.filename', ''),
+      filename: fileName,
     },
     program: {
       enabled: bool(tree, 'program_output.enabled', false),
       keepAlive: bool(tree, 'program_output.keep_alive', false),
-      program: str(tree, 'program_output.program', ''),
+      program: programText,
     },
     syslog: { enabled: bool(tree, 'syslog_output.enabled', true) },
     http: {
       enabled: bool(tree, 'http_output.enabled', false),
-      url: str(tree, 'http_output.url', ''),
+      url: httpUrl,
       userAgent: str(tree, 'http_output.user_agent', 'falcosecurity/falco'),
     },
     logLevel,
     logStderr: bool(tree, 'log_stderr', true),
     logSyslog: bool(tree, 'log_syslog', true),
-    drops: dropsConfig(tree),
+    drops: dropsConfig(tree, bad),
     ringBufferBytes: bufSizePreset(num(tree, 'engine.modern_ebpf.buf_size_preset', 4)),
     baseSyscalls: { customSet, repair: bool(tree, 'base_syscalls.repair', false), all: bool(tree, 'base_syscalls.all', false) },
     webserver: {
       enabled: bool(tree, 'webserver.enabled', false),
       listenPort: num(tree, 'webserver.listen_port', 8765),
-      listenAddress: str(tree, 'webserver.listen_address', '0.0.0.0'),
+      listenAddress,
       healthzEndpoint: str(tree, 'webserver.k8s_healthz_endpoint', '/healthz'),
       prometheusMetricsEnabled: bool(tree, 'webserver.prometheus_metrics_enabled', false),
     },
@@ -245,15 +300,15 @@ export function interpretConfig(tree: YamlMap): FalcoConfig {
     capture: {
       enabled: bool(tree, 'capture.enabled', false),
       pathPrefix: str(tree, 'capture.path_prefix', '/tmp/falco'),
-      mode: captureMode(str(tree, 'capture.mode', 'rules')),
+      mode: captureMode(str(tree, 'capture.mode', 'rules'), bad),
       defaultDurationMs: captureDuration(num(tree, 'capture.default_duration', 5000)),
     },
   };
 }
 
-function captureMode(mode: string): CaptureMode {
+function captureMode(mode: string, bad: (message: string) => string): CaptureMode {
   if (mode === 'rules' || mode === 'all_rules') return mode;
-  throw configErrors.invalidValue('capture.mode', `Error reading config file: capture.mode "${mode}" is not one of rules, all_rules`);
+  throw configErrors.invalidValue('capture.mode', bad(`capture.mode '${mode}' is not a valid mode.`));
 }
 
 function captureDuration(ms: number): number {

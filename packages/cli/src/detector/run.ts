@@ -3,7 +3,7 @@
  * sources until they end or the run is stopped (`-M`, SIGINT/SIGTERM), then the drain and the
  * end-of-run summaries Falco prints.
  */
-import { statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Engine } from '@falco-ts/engine';
 import { FalcoMetrics, defaultHostname, internalAlert } from '@falco-ts/outputs';
@@ -92,7 +92,7 @@ function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunS
     try {
       const loaded = ctx.cli.configFile === undefined && ctx.loaded.files.length === 0 ? ctx.loaded : loadConfig(ctx.loaded.files[0] ?? ctx.cli.configFile ?? '', ctx.cli.overrides, ctx.io.env);
       if (ctx.cli.unbuffered) loaded.tree['buffered_outputs'] = false;
-      const config = interpretConfig(loaded.tree);
+      const config = interpretConfig(loaded.tree, ctx.cli.configFile ?? loaded.files[0] ?? '');
       const files = readRulesFiles(rulesPaths(ctx.cli.rulesFiles, config.rulesFiles));
       const engine = createEngine(config, sources.all, printOptionFormat(ctx.cli.printFormat));
       loadRulesForRun(engine, files, ctx.logger, false);
@@ -249,6 +249,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
             const progress = ctx.io.isTty && !config.logStderr ? ctx.io.stderr : undefined;
             completed = (await replayCapture({ ...common, file: config.replayCaptureFile, progress, log: (m) => logger.info(m) })).completed;
           } else {
+            if (config.engineKind === 'kmod') throw kmodUnavailable();
             const container = config.plugins.find((p) => p.name === 'container');
             if (config.loadPlugins.includes('container')) {
               metadata = containerMetadata(container?.initConfig, hostPaths(ctx.io.env).root);
@@ -300,4 +301,15 @@ function isWatchable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `engine.kind: kmod` needs Falco's kernel module, which this project does not ship: the run fails
+ * as Falco's kmod engine does when it cannot open the module's device, never falling back to the
+ * eBPF driver. The wording is libscap's (scap_kmod).
+ */
+function kmodUnavailable(): Error {
+  const device = '/dev/falco0';
+  const why = existsSync(device) ? 'this detector reads events only through its own eBPF driver (engine.kind=modern_ebpf)' : 'No such file or directory';
+  return runErrors.input(`error opening device ${device}. Make sure you have root credentials and that the falco module is loaded: ${why}`);
 }

@@ -43,7 +43,7 @@ function outputSections(): Record<string, JsonSchema> {
   return out;
 }
 
-const ENGINE_KINDS = ['modern_ebpf', 'replay', 'nodriver', 'kmod', 'ebpf', 'gvisor'];
+const ENGINE_KINDS = ['kmod', 'modern_ebpf', 'replay', 'nodriver'];
 const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
 const DROP_ACTIONS = ['ignore', 'log', 'alert', 'exit'];
 const INTERVAL = '^(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+$';
