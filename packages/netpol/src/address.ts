@@ -18,17 +18,29 @@ export interface Cidr {
 }
 
 function parseV4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+  // Four decimal octets without leading zeros, as Go's parser accepts them; a loop rather than
+  // split and regular expressions, since every new flow parses two addresses.
   let n = 0;
-  for (const p of parts) {
-    // Decimal octets without leading zeros, as Go's parser accepts them.
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return undefined;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return n;
+  if (dots !== 3 || digits === 0) return undefined;
+  return n * 256 + octet;
 }
 
 function parseV6(text: string): bigint | undefined {
@@ -99,6 +111,11 @@ export function formatIp(ip: Ip): string {
   }
   if (best < 0) return words.join(':');
   return `${words.slice(0, best).join(':')}::${words.slice(best + bestLen).join(':')}`;
+}
+
+/** A map key for an address: the number for IPv4, the canonical text for IPv6. */
+export function ipKey(ip: Ip): number | string {
+  return ip.family === 4 ? ip.v4 : formatIp(ip);
 }
 
 /** Parses `a.b.c.d/n` or `x::y/n`; undefined when malformed. */

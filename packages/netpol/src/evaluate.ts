@@ -117,22 +117,24 @@ export function evaluateDirection(
   protocol: Protocol,
   destination: PodView | undefined,
 ): Omit<DirectionVerdict, 'peerListed'> {
-  if (selecting.length === 0) return { verdict: 'allowed', reason: 'not-isolated', policies: [] };
-  const allowing: string[] = [];
-  const unknown: string[] = [];
+  if (selecting.length === 0) return NOT_ISOLATED;
+  let allowing: string[] | undefined;
+  let unknown: string[] | undefined;
   for (const policy of selecting) {
     let result: Tri = false;
     for (const rule of policy[direction]!) {
       result = orTri(result, ruleMatches(rule, policy.namespace, peer, port, protocol, destination));
       if (result === true) break;
     }
-    if (result === true) allowing.push(policy.id);
-    else if (result === 'unknown') unknown.push(policy.id);
+    if (result === true) (allowing ??= []).push(policy.id);
+    else if (result === 'unknown') (unknown ??= []).push(policy.id);
   }
-  if (allowing.length > 0) return { verdict: 'allowed', reason: 'allowed-by-policy', policies: allowing.sort() };
-  if (unknown.length > 0) return { verdict: 'indeterminate', reason: 'host-network', policies: unknown.sort() };
+  if (allowing !== undefined) return { verdict: 'allowed', reason: 'allowed-by-policy', policies: allowing.length > 1 ? allowing.sort() : allowing };
+  if (unknown !== undefined) return { verdict: 'indeterminate', reason: 'host-network', policies: unknown.sort() };
   return { verdict: 'denied', reason: 'no-rule-matches', policies: selecting.map((p) => p.id).sort() };
 }
+
+const NOT_ISOLATED: Omit<DirectionVerdict, 'peerListed'> = Object.freeze({ verdict: 'allowed', reason: 'not-isolated', policies: Object.freeze([]) as readonly string[] });
 
 /**
  * Whether `peer` is named by a peer list of any rule (ports aside, either direction) of the
@@ -141,13 +143,16 @@ export function evaluateDirection(
 export function peerListed(policies: readonly CompiledPolicy[], peer: PeerView): boolean | undefined {
   if (policies.length === 0) return undefined;
   for (const policy of policies) {
-    for (const rules of [policy.ingress, policy.egress]) {
-      if (rules === undefined) continue;
-      for (const rule of rules) {
-        if (rule.peers === undefined) return true;
-        for (const p of rule.peers) if (peerMatches(p, policy.namespace, peer) !== false) return true;
-      }
-    }
+    if (policy.ingress !== undefined && listsPeer(policy.ingress, policy.namespace, peer)) return true;
+    if (policy.egress !== undefined && listsPeer(policy.egress, policy.namespace, peer)) return true;
+  }
+  return false;
+}
+
+function listsPeer(rules: readonly CompiledRule[], policyNamespace: string, peer: PeerView): boolean {
+  for (const rule of rules) {
+    if (rule.peers === undefined) return true;
+    for (const p of rule.peers) if (peerMatches(p, policyNamespace, peer) !== false) return true;
   }
   return false;
 }

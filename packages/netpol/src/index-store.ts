@@ -10,7 +10,7 @@
  * on their next use, and a namespace's selector index is rebuilt on its next use after one of
  * its policies changed.
  */
-import { formatIp, isLoopback, parseIp, type Ip } from './address';
+import { formatIp, ipKey, isLoopback, parseIp, type Ip } from './address';
 import { invalidObject, type NetpolError } from './errors';
 import { evaluateDirection, peerListed, type Direction, type PeerView, type PodView } from './evaluate';
 import { compilePolicy, type CompiledPolicy } from './policy';
@@ -52,9 +52,11 @@ interface PodState {
   readonly key: string;
   readonly record: PodRecord;
   readonly ips: readonly Ip[];
-  readonly ipTexts: readonly string[];
-  readonly hostIpTexts: readonly string[];
+  readonly ipKeys: readonly (number | string)[];
+  readonly hostIpKeys: readonly (number | string)[];
   readonly view: PodView;
+  /** The policies selecting the pod, as of its namespace's policy generation `selection.generation`. */
+  selection?: { generation: number; ingress: CompiledPolicy[]; egress: CompiledPolicy[]; all: CompiledPolicy[] };
 }
 
 type Resolved =
@@ -64,6 +66,7 @@ type Resolved =
   | { readonly kind: 'external' | 'loopback'; readonly ip: Ip };
 
 const NO_LABELS: Labels = Object.freeze({});
+const NO_POLICIES: readonly string[] = Object.freeze([]);
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 function key(namespace: string, name: string): string {
@@ -76,26 +79,31 @@ function combine(egress: Verdict, ingress: Verdict): Verdict {
   return 'allowed';
 }
 
-function union(...lists: (readonly string[])[]): string[] {
-  return [...new Set(lists.flat())].sort();
+function union(...lists: (readonly string[])[]): readonly string[] {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 0) return NO_POLICIES;
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
+  return [...new Set(nonEmpty.flat())].sort();
 }
 
 export class NetpolIndex {
   private generationCounter = 0;
   private readonly namespaces = new Map<string, NamespaceRecord>();
   private readonly pods = new Map<string, PodState>();
-  private readonly podsByIp = new Map<string, PodState>();
+  private readonly podsByIp = new Map<number | string, PodState>();
   private readonly hostNetworkPods = new Map<string, Set<PodState>>();
   private readonly nodes = new Map<string, NodeRecord>();
-  private readonly nodeByIp = new Map<string, string>();
+  private readonly nodeByIp = new Map<number | string, string>();
   /** Node addresses learnt from pods' status.hostIPs, for nodes whose object is not known. */
-  private readonly hostIpNodes = new Map<string, string>();
+  private readonly hostIpNodes = new Map<number | string, string>();
   private readonly services = new Map<string, ServiceRecord>();
-  private readonly serviceByIp = new Map<string, ServiceRecord>();
+  private readonly serviceByIp = new Map<number | string, ServiceRecord>();
   private readonly slices = new Map<string, EndpointSliceRecord>();
   private readonly slicesByService = new Map<string, Set<string>>();
   private readonly policies = new Map<string, Map<string, CompiledPolicy>>();
   private readonly selectorIndexes = new Map<string, SelectorIndex<CompiledPolicy>>();
+  /** Per namespace, bumped when one of its policies changes: what a pod's selection depends on. */
+  private readonly policyGenerations = new Map<string, number>();
   private readonly invalid = new Map<string, NetpolError>();
   private readonly cache = new Map<string, { generation: number; verdict: FlowVerdict }>();
   private readonly cacheSize: number;
@@ -149,16 +157,14 @@ export class NetpolIndex {
       byName.set(name, compiled);
       this.invalid.delete(key(ns, name));
     }
-    this.selectorIndexes.delete(ns);
-    this.changed();
+    this.policiesChanged(ns);
     return compiled instanceof Error ? compiled : undefined;
   }
 
   deletePolicy(namespace: string, name: string): void {
     this.policies.get(namespace)?.delete(name);
     this.invalid.delete(key(namespace, name));
-    this.selectorIndexes.delete(namespace);
-    this.changed();
+    this.policiesChanged(namespace);
   }
 
   setNode(node: NodeRecord): void {
@@ -166,7 +172,7 @@ export class NetpolIndex {
     this.nodes.set(node.name, node);
     for (const ip of node.ips) {
       const p = parseIp(ip);
-      if (p) this.nodeByIp.set(formatIp(p), node.name);
+      if (p) this.nodeByIp.set(ipKey(p), node.name);
     }
     this.changed();
   }
@@ -182,7 +188,7 @@ export class NetpolIndex {
     this.services.set(key(service.namespace, service.name), service);
     for (const ip of service.clusterIPs) {
       const p = parseIp(ip);
-      if (p) this.serviceByIp.set(formatIp(p), service);
+      if (p) this.serviceByIp.set(ipKey(p), service);
     }
     this.changed();
   }
@@ -383,17 +389,17 @@ export class NetpolIndex {
   }
 
   private withListed(pod: PodState, result: Omit<DirectionVerdict, 'peerListed'>, peer: PeerView): DirectionVerdict {
-    const all = [...this.selecting(pod, 'ingress'), ...this.selecting(pod, 'egress')];
-    const listed = peerListed(all, peer);
-    return listed === undefined ? result : { ...result, peerListed: listed };
+    const peerListedValue = peerListed(this.selecting(pod, 'all'), peer);
+    if (peerListedValue === undefined) return result;
+    return { verdict: result.verdict, reason: result.reason, policies: result.policies, peerListed: peerListedValue };
   }
 
   /** Traffic from the pod's own node (its address, or a host-network pod on it). */
   private isOwnNode(src: Resolved, pod: PodState): boolean {
     const node = pod.record.nodeName;
-    if (src.kind === 'node') return (node !== undefined && src.node === node) || pod.hostIpTexts.includes(formatIp(src.ip));
+    if (src.kind === 'node') return (node !== undefined && src.node === node) || pod.hostIpKeys.includes(ipKey(src.ip));
     if (src.kind === 'pod' && src.pod.record.hostNetwork) {
-      return (node !== undefined && src.pod.record.nodeName === node) || (src.ip !== undefined && pod.hostIpTexts.includes(formatIp(src.ip)));
+      return (node !== undefined && src.pod.record.nodeName === node) || (src.ip !== undefined && pod.hostIpKeys.includes(ipKey(src.ip)));
     }
     return false;
   }
@@ -412,21 +418,34 @@ export class NetpolIndex {
   }
 
   /** Policies of the pod's namespace that select it and isolate it for `direction`. */
-  private selecting(pod: PodState, direction: Direction): CompiledPolicy[] {
+  private selecting(pod: PodState, direction: Direction | 'all'): CompiledPolicy[] {
+    let sel = pod.selection;
     const ns = pod.record.namespace;
-    const byName = this.policies.get(ns);
-    if (byName === undefined || byName.size === 0) return [];
-    let index = this.selectorIndexes.get(ns);
-    if (index === undefined) {
-      index = new SelectorIndex<CompiledPolicy>();
-      for (const p of byName.values()) index.add(p.podSelector, p);
-      this.selectorIndexes.set(ns, index);
+    const generation = this.policyGenerations.get(ns) ?? 0;
+    if (sel === undefined || sel.generation !== generation) {
+      const all: CompiledPolicy[] = [];
+      const ingress: CompiledPolicy[] = [];
+      const egress: CompiledPolicy[] = [];
+      const byName = this.policies.get(ns);
+      if (byName !== undefined && byName.size > 0) {
+        let index = this.selectorIndexes.get(ns);
+        if (index === undefined) {
+          index = new SelectorIndex<CompiledPolicy>();
+          for (const p of byName.values()) index.add(p.podSelector, p);
+          this.selectorIndexes.set(ns, index);
+        }
+        const labels = pod.record.labels;
+        index.forCandidates(labels, (p) => {
+          if (!selectorMatches(p.podSelector, labels)) return;
+          all.push(p);
+          if (p.ingress !== undefined) ingress.push(p);
+          if (p.egress !== undefined) egress.push(p);
+        });
+      }
+      sel = { generation, ingress, egress, all };
+      pod.selection = sel;
     }
-    const out: CompiledPolicy[] = [];
-    index.forCandidates(pod.record.labels, (p) => {
-      if (p[direction] !== undefined && selectorMatches(p.podSelector, pod.record.labels)) out.push(p);
-    });
-    return out;
+    return sel[direction];
   }
 
   private resolveRef(ref: EndpointRef): Resolved {
@@ -442,7 +461,7 @@ export class NetpolIndex {
 
   private resolveIp(ip: Ip): Resolved {
     if (isLoopback(ip)) return { kind: 'loopback', ip };
-    const text = formatIp(ip);
+    const text = ipKey(ip);
     const pod = this.podsByIp.get(text);
     if (pod) return { kind: 'pod', pod, ip };
     const service = this.serviceByIp.get(text);
@@ -475,14 +494,14 @@ export class NetpolIndex {
       const ip = parseIp(t);
       if (ip) ips.push(ip);
     }
-    const hostIpTexts = (pod.hostIPs ?? []).map((t) => parseIp(t)).filter((ip): ip is Ip => ip !== undefined).map(formatIp);
+    const hostIpKeys = (pod.hostIPs ?? []).map((t) => parseIp(t)).filter((ip): ip is Ip => ip !== undefined).map(ipKey);
     const nsLabels = this.namespaces.get(pod.namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: pod.namespace };
     const state: PodState = {
       key: k,
       record: pod,
       ips,
-      ipTexts: ips.map(formatIp),
-      hostIpTexts,
+      ipKeys: ips.map(ipKey),
+      hostIpKeys,
       view: {
         namespace: pod.namespace,
         labels: pod.labels ?? NO_LABELS,
@@ -497,12 +516,12 @@ export class NetpolIndex {
         let set = this.hostNetworkPods.get(pod.nodeName);
         if (!set) this.hostNetworkPods.set(pod.nodeName, (set = new Set()));
         set.add(state);
-        for (const t of state.ipTexts) if (!this.hostIpNodes.has(t)) this.hostIpNodes.set(t, pod.nodeName);
+        for (const t of state.ipKeys) if (!this.hostIpNodes.has(t)) this.hostIpNodes.set(t, pod.nodeName);
       }
     } else {
-      for (const t of state.ipTexts) this.podsByIp.set(t, state);
+      for (const t of state.ipKeys) this.podsByIp.set(t, state);
     }
-    if (pod.nodeName !== undefined) for (const t of hostIpTexts) if (!this.hostIpNodes.has(t)) this.hostIpNodes.set(t, pod.nodeName);
+    if (pod.nodeName !== undefined) for (const t of hostIpKeys) if (!this.hostIpNodes.has(t)) this.hostIpNodes.set(t, pod.nodeName);
   }
 
   /** Namespace labels are part of every pod view of the namespace. */
@@ -515,7 +534,7 @@ export class NetpolIndex {
     const old = this.pods.get(k);
     if (!old) return;
     this.pods.delete(k);
-    for (const t of old.ipTexts) if (this.podsByIp.get(t) === old) this.podsByIp.delete(t);
+    for (const t of old.ipKeys) if (this.podsByIp.get(t) === old) this.podsByIp.delete(t);
     if (old.record.nodeName !== undefined) this.hostNetworkPods.get(old.record.nodeName)?.delete(old);
   }
 
@@ -525,6 +544,12 @@ export class NetpolIndex {
 
   private deleteServiceAddresses(k: string): void {
     for (const [ip, svc] of this.serviceByIp) if (key(svc.namespace, svc.name) === k) this.serviceByIp.delete(ip);
+  }
+
+  private policiesChanged(namespace: string): void {
+    this.selectorIndexes.delete(namespace);
+    this.policyGenerations.set(namespace, (this.policyGenerations.get(namespace) ?? 0) + 1);
+    this.changed();
   }
 
   private changed(): void {
