@@ -12,6 +12,7 @@ import type * as YamlModule from 'yaml';
 import type { Node as YamlNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { SourcePosition } from './context';
 import { NODE_KIND, NODE_TYPE, lineColumn, parseYamlFast } from './yaml-fast';
+import { wordYamlError } from './yaml-errors';
 
 export type { YamlNode };
 
@@ -62,14 +63,11 @@ export function parseYaml(content: string): ParsedYaml {
   for (const doc of list) {
     const err = doc.errors[0];
     if (err) {
-      const position = positionAt(err.pos[0]);
       const firstLine = err.message.split('\n')[0] ?? err.message;
+      const worded = wordYamlError(content, { code: err.code, offset: err.pos[0], message: firstLine }, positionAt);
       return {
         documents: [],
-        error: {
-          message: `error at line ${position.line + 1}, column ${position.column + 1}: ${firstLine}`,
-          position,
-        },
+        error: { message: worded.message, position: positionAt(worded.offset) },
         positionOf,
       };
     }

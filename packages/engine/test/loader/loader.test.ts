@@ -180,6 +180,17 @@ describe('YAML and schema', () => {
     const { result } = load('- rule: r\n  desc: [unclosed\n');
     expect(result.successful).toBe(false);
     expect(result.errors[0]!.code).toBe('LOAD_ERR_YAML_PARSE');
+    expect(result.errors[0]!.message).toMatch(/^yaml-cpp: error at line \d+, column \d+: /);
+  });
+
+  // falcosecurity/testing tests/falco/legacy_test.go TestFalco_Legacy_InvalidYamlParseError: yaml-cpp
+  // fails on the `:` that starts a second map value on one line (ErrorMsg::MAP_VALUE).
+  it.each([
+    ['this : is : not : yaml', 'yaml-cpp: error at line 1, column 11: illegal map value'],
+    ['a: b: c', 'yaml-cpp: error at line 1, column 5: illegal map value'],
+  ])('words %j as yaml-cpp does', (content, message) => {
+    const { result } = load(content);
+    expect(result.errors[0]).toMatchObject({ code: 'LOAD_ERR_YAML_PARSE', message });
   });
 
   it('rejects content that is not a sequence of items', () => {
