@@ -1,5 +1,5 @@
 /**
- * Falco loads `container`, `k8saudit` and `json` as shared-library plugins; here they are built
+ * Falco loads `container`, `k8smeta`, `k8saudit` and `json` as shared-library plugins; here they are built
  * in. The `load_plugins`/`plugins:` configuration entries that name them select the built-ins, and
  * `--list-plugins`/`--plugin-info` describe them as Falco describes a loaded plugin.
  */
@@ -24,6 +24,30 @@ export const BUILTIN_PLUGINS: readonly BuiltinPlugin[] = [
     initConfigSchema: {
       type: 'object',
       properties: { label_max_len: { type: 'integer' }, with_size: { type: 'boolean' }, engines: { type: 'object' } },
+    },
+  },
+  {
+    name: 'k8smeta',
+    description:
+      'Kubernetes metadata (k8smeta.* and the k8s.* controller, service and namespace fields) for syscall events, from the API server or a k8s-metacollector, built into this detector',
+    contact: 'built into @falco-ts/cli',
+    version: '0.3.0',
+    capabilities: ['Field Extraction', 'Event Parsing', 'Async Events'],
+    // The plugin's own schema, with collectorHostname/collectorPort/nodeName optional (without a
+    // collector the API server is watched directly) and `kubeconfig` added for that case.
+    initConfigSchema: {
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      type: 'object',
+      properties: {
+        verbosity: { enum: ['trace', 'debug', 'info', 'warning', 'error', 'critical'] },
+        collectorHostname: { type: 'string' },
+        collectorPort: { type: 'integer' },
+        nodeName: { type: 'string' },
+        caPEMBundle: { type: 'string' },
+        hostProc: { type: 'string' },
+        kubeconfig: { type: 'string' },
+      },
+      additionalProperties: false,
     },
   },
   {

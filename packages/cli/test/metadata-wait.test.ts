@@ -5,7 +5,7 @@ const NO_RUNTIMES = { engines: { docker: { enabled: false }, podman: { enabled: 
 
 describe('waiting for a container record on first sight', () => {
   it('waits the bounded time once per unknown container, then never again for it', async () => {
-    const m = containerMetadata(NO_RUNTIMES, '');
+    const m = containerMetadata({ container: { initConfig: NO_RUNTIMES } }, '');
     try {
       const started = Date.now();
       const first = m.awaitFirstSight('0123456789ab');

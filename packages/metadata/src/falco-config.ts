@@ -22,18 +22,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * or default, is looked for.
  */
 export function optionsFromContainerPluginConfig(initConfig: unknown, hostRoot = ''): MetadataServiceOptions {
-  let config: unknown = initConfig ?? {};
-  if (typeof config === 'string') {
-    if (config.trim() === '') config = {};
-    else {
-      try {
-        config = JSON.parse(config) as unknown;
-      } catch (err) {
-        throw configError(KEY, `init_config is a string but not JSON: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  }
-  if (!isObject(config)) throw configError(KEY, 'init_config must be a map');
+  const config = parseInitConfig(initConfig, KEY);
   const providers: Record<string, object> = {};
   const engines = config['engines'] ?? {};
   if (!isObject(engines)) throw configError(`${KEY}.engines`, 'engines must be a map of engine name to {enabled, sockets}');
@@ -69,4 +58,89 @@ export function optionsFromContainerPluginConfig(initConfig: unknown, hostRoot =
 function expandUidSockets(sockets: readonly string[]): string[] {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   return sockets.map((s) => s.replace('%d', String(uid)));
+}
+
+const K8SMETA_KEY = 'plugins[k8smeta].init_config';
+const VERBOSITIES = ['trace', 'debug', 'info', 'warning', 'error', 'critical'];
+
+/** What the `k8smeta` plugin entry configures, read as the plugin's schema reads it. */
+export interface K8smetaPluginConfig {
+  /** The node whose pods are watched (`${VAR}` is read from the environment, as the plugin does). */
+  readonly nodeName?: string;
+  /** A k8s-metacollector to ask instead of the API server. */
+  readonly collector?: { readonly hostname: string; readonly port: number; readonly caPEMBundle?: string };
+  /** A kubeconfig path for watching the API server directly (this detector's addition). */
+  readonly kubeconfig?: string;
+  readonly verbosity: string;
+  /** The host's /proc root as the plugin names it (default `/host`); the detector's own /proc scan is used. */
+  readonly hostProc: string;
+}
+
+const K8SMETA_PROPERTIES: Readonly<Record<string, 'string' | 'integer'>> = {
+  verbosity: 'string',
+  collectorHostname: 'string',
+  collectorPort: 'integer',
+  nodeName: 'string',
+  caPEMBundle: 'string',
+  hostProc: 'string',
+  kubeconfig: 'string',
+};
+
+/**
+ * The `k8smeta` plugin's init_config (an object or its JSON text). Unknown keys are refused as the
+ * plugin's schema (`additionalProperties: false`) refuses them. Without a collector address the
+ * API server is watched directly: through `kubeconfig`, else the in-cluster service account,
+ * else `$KUBECONFIG` or `~/.kube/config`.
+ */
+export function k8smetaPluginConfig(initConfig: unknown, env: NodeJS.ProcessEnv = process.env): K8smetaPluginConfig {
+  const config = parseInitConfig(initConfig, K8SMETA_KEY);
+  for (const [key, value] of Object.entries(config)) {
+    const type = K8SMETA_PROPERTIES[key];
+    if (type === undefined) {
+      throw configError(`${K8SMETA_KEY}.${key}`, `unknown property "${key}"; known: ${Object.keys(K8SMETA_PROPERTIES).join(', ')}`);
+    }
+    const ok = type === 'string' ? typeof value === 'string' : typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 65536;
+    if (!ok) throw configError(`${K8SMETA_KEY}.${key}`, `${key} must be ${type === 'string' ? 'a string' : 'a port number'}, got ${JSON.stringify(value)}`);
+  }
+  const verbosity = (config['verbosity'] as string | undefined) ?? 'info';
+  if (!VERBOSITIES.includes(verbosity)) {
+    throw configError(`${K8SMETA_KEY}.verbosity`, `verbosity must be one of ${VERBOSITIES.join(', ')}, got ${JSON.stringify(verbosity)}`);
+  }
+  const hostname = config['collectorHostname'] as string | undefined;
+  const port = config['collectorPort'] as number | undefined;
+  if ((hostname === undefined) !== (port === undefined)) {
+    throw configError(`${K8SMETA_KEY}.${hostname === undefined ? 'collectorHostname' : 'collectorPort'}`, 'collectorHostname and collectorPort go together');
+  }
+  const nodeName = expandEnv(config['nodeName'] as string | undefined, env);
+  if (nodeName === '') throw configError(`${K8SMETA_KEY}.nodeName`, `nodeName ${JSON.stringify(config['nodeName'])} is empty once the environment is read`);
+  const ca = config['caPEMBundle'] as string | undefined;
+  const kubeconfig = config['kubeconfig'] as string | undefined;
+  return {
+    ...(nodeName === undefined ? {} : { nodeName }),
+    ...(hostname !== undefined && port !== undefined ? { collector: { hostname, port, ...(ca ? { caPEMBundle: ca } : {}) } } : {}),
+    ...(kubeconfig ? { kubeconfig } : {}),
+    verbosity,
+    hostProc: (config['hostProc'] as string | undefined) ?? '/host',
+  };
+}
+
+/** `${NAME}` anywhere in the value is replaced by that environment variable ('' when unset). */
+function expandEnv(value: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return value?.replace(/\$\{([^}]+)\}/g, (_m, name: string) => env[name] ?? '');
+}
+
+function parseInitConfig(initConfig: unknown, key: string): Record<string, unknown> {
+  let config: unknown = initConfig ?? {};
+  if (typeof config === 'string') {
+    if (config.trim() === '') config = {};
+    else {
+      try {
+        config = JSON.parse(config) as unknown;
+      } catch (err) {
+        throw configError(key, `init_config is a string but not JSON: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+  if (!isObject(config)) throw configError(key, 'init_config must be a map');
+  return config;
 }

@@ -18,4 +18,5 @@ export type { MetadataErrorCode, MetadataErrorContext } from './errors';
 export { parseImageRef } from './image-ref';
 export { containerField, k8sField, mesosField, formatLabels, CONTAINER_FIELDS, K8S_FIELDS, MESOS_FIELDS } from './fields';
 export type { FieldValue } from './fields';
-export { optionsFromContainerPluginConfig } from './falco-config';
+export { optionsFromContainerPluginConfig, k8smetaPluginConfig } from './falco-config';
+export type { K8smetaPluginConfig } from './falco-config';

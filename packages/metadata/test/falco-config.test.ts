@@ -1,4 +1,4 @@
-import { MetadataConfigError, optionsFromContainerPluginConfig } from '../src';
+import { MetadataConfigError, k8smetaPluginConfig, optionsFromContainerPluginConfig } from '../src';
 
 test('engines map to providers, sockets pass through with %d expanded', () => {
   const uid = process.getuid!();
@@ -40,6 +40,35 @@ test.each([
   let error: unknown;
   try {
     optionsFromContainerPluginConfig(config);
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(MetadataConfigError);
+  expect(error).toMatchObject({ code: 'METADATA_CONFIG', context: { key }, shortMessage: message });
+});
+
+test('the k8smeta entry: the plugin keys, ${VAR} in nodeName, a kubeconfig, defaults', () => {
+  expect(
+    k8smetaPluginConfig(
+      { nodeName: '${MY_NODE}', collectorHostname: 'collector.svc', collectorPort: 45000, caPEMBundle: '/etc/ca.pem', verbosity: 'debug', hostProc: '/hostfs' },
+      { MY_NODE: 'worker-3' },
+    ),
+  ).toEqual({ nodeName: 'worker-3', collector: { hostname: 'collector.svc', port: 45000, caPEMBundle: '/etc/ca.pem' }, verbosity: 'debug', hostProc: '/hostfs' });
+  expect(k8smetaPluginConfig('{"nodeName":"n1","kubeconfig":"/etc/kc"}', {})).toEqual({ nodeName: 'n1', kubeconfig: '/etc/kc', verbosity: 'info', hostProc: '/host' });
+  expect(k8smetaPluginConfig(undefined, {})).toEqual({ verbosity: 'info', hostProc: '/host' });
+});
+
+test.each([
+  [{ nodename: 'n1' }, 'plugins[k8smeta].init_config.nodename', expect.stringContaining('unknown property "nodename"')],
+  [{ collectorPort: '45000', collectorHostname: 'c' }, 'plugins[k8smeta].init_config.collectorPort', 'collectorPort must be a port number, got "45000"'],
+  [{ collectorHostname: 'c' }, 'plugins[k8smeta].init_config.collectorPort', 'collectorHostname and collectorPort go together'],
+  [{ verbosity: 'loud' }, 'plugins[k8smeta].init_config.verbosity', expect.stringContaining('verbosity must be one of trace, debug')],
+  [{ nodeName: '${UNSET_NODE_VAR}' }, 'plugins[k8smeta].init_config.nodeName', expect.stringContaining('is empty once the environment is read')],
+  [[1], 'plugins[k8smeta].init_config', 'init_config must be a map'],
+])('bad k8smeta init_config %j is a configuration error at its key', (config, key, message) => {
+  let error: unknown;
+  try {
+    k8smetaPluginConfig(config, {});
   } catch (err) {
     error = err;
   }

@@ -68,9 +68,24 @@ const CASES: readonly Case[] = [
   },
   {
     rule: 'Unexpected process in node-frontend workload',
-    container: { k8s: { podName: 'node-frontend-7d9c6b5f4-x2x9q', namespace: 'shop', podLabels: { app: 'node-frontend' } } },
+    container: {
+      k8s: {
+        podName: 'node-frontend-7d9c6b5f4-x2x9q',
+        namespace: 'shop',
+        podLabels: { app: 'node-frontend' },
+        deployment: { name: 'node-frontend', uid: 'a1d0c6e8-0000-4000-8000-000000000001', labels: { app: 'node-frontend' } },
+      },
+    },
     match: () => spawn('curl', { inContainer: true }).events,
     benign: () => spawn('node', { inContainer: true }).events,
+  },
+  {
+    rule: 'Unexpected process in node-frontend workload',
+    label: 'Unexpected process in node-frontend workload, the pod label alone is not the deployment',
+    container: { k8s: { podName: 'node-frontend-7d9c6b5f4-x2x9q', namespace: 'shop', deployment: { name: 'node-frontend', uid: 'u1', labels: { app: 'node-frontend' } } } },
+    match: () => spawn('sh', { inContainer: true }).events,
+    benign: () => spawn('sh', { inContainer: true }).events,
+    benignContainer: { k8s: { podName: 'node-frontend-7d9c6b5f4-x2x9q', namespace: 'shop', podLabels: { app: 'node-frontend' }, deployment: { name: 'other', uid: 'u2', labels: { app: 'other' } } } },
   },
   {
     rule: 'Server process spawned unexpected child',

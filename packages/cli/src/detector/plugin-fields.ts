@@ -65,6 +65,9 @@ export function describedPlugins(plugins: readonly BuiltinPlugin[]): DescribedPl
     if (p.name === 'container') {
       return { name: p.name, fields: syscallFieldCatalogue.fields.filter((f) => f.className === 'container' || f.className === 'k8s').map((f) => f.name) };
     }
+    if (p.name === 'k8smeta') {
+      return { name: p.name, fields: syscallFieldCatalogue.fields.filter((f) => f.className === 'k8smeta').map((f) => f.name) };
+    }
     return { name: p.name, source: p.eventSource, fields: [] };
   });
 }

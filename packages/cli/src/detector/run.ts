@@ -250,9 +250,12 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
             completed = (await replayCapture({ ...common, file: config.replayCaptureFile, progress, log: (m) => logger.info(m) })).completed;
           } else {
             if (config.engineKind === 'kmod') throw kmodUnavailable();
-            const container = config.plugins.find((p) => p.name === 'container');
-            if (config.loadPlugins.includes('container')) {
-              metadata = containerMetadata(container?.initConfig, hostPaths(ctx.io.env).root);
+            const entry = (name: string) =>
+              config.loadPlugins.includes(name) ? { initConfig: config.plugins.find((p) => p.name === name)?.initConfig } : undefined;
+            const container = entry('container');
+            const k8smeta = entry('k8smeta');
+            if (container || k8smeta) {
+              metadata = containerMetadata({ ...(container ? { container } : {}), ...(k8smeta ? { k8smeta } : {}) }, hostPaths(ctx.io.env).root);
               syscall.setMetadataProvider(metadata.provider);
             }
             completed = await runLive(ctx, {

@@ -64,7 +64,14 @@ export const FIELD_CLASSES: readonly FieldClass[] = [
   {
     name: 'k8s',
     title: 'k8s',
-    description: 'The Kubernetes pod of the container, as the container runtime reports it.',
+    description:
+      "The Kubernetes pod of the container and the objects around it. k8s.pod.name, k8s.pod.uid and k8s.ns.name come from the container runtime's labels; labels, the namespace, the controllers and services come from the API server (or a k8s-metacollector) when the k8smeta plugin entry is configured.",
+  },
+  {
+    name: 'k8smeta',
+    title: 'k8smeta',
+    description:
+      'The fields of the k8smeta plugin: the pod of the container, its namespace, controllers and services, as the API server (or a k8s-metacollector) describes them. Read only when the k8smeta plugin entry is configured.',
   },
 ];
 
@@ -402,25 +409,55 @@ const K8S: readonly Entry[] = [
   ['k8s.pod.labels', 'charbuf', '', 'All pod labels as key:value pairs, comma-separated.'],
   ['k8s.pod.ip', 'charbuf', '', 'Pod IPv4 address.'],
   ['k8s.pod.cni.json', 'charbuf', '', 'The CNI result of the pod, as JSON text.'],
-  ['k8s.rc.name', 'charbuf', 'deprecated', 'Replication controller name.'],
-  ['k8s.rc.id', 'charbuf', 'deprecated', 'Replication controller id.'],
-  ['k8s.rc.label', 'charbuf', `${LABEL} deprecated`, 'One replication controller label.'],
-  ['k8s.rc.labels', 'charbuf', 'deprecated', 'Replication controller labels.'],
-  ['k8s.svc.name', 'charbuf', 'deprecated', 'Service name(s).'],
-  ['k8s.svc.id', 'charbuf', 'deprecated', 'Service id(s).'],
-  ['k8s.svc.label', 'charbuf', `${LABEL} deprecated`, 'One service label.'],
-  ['k8s.svc.labels', 'charbuf', 'deprecated', 'Service labels.'],
-  ['k8s.ns.id', 'charbuf', 'deprecated', 'Namespace id.'],
-  ['k8s.ns.label', 'charbuf', `${LABEL} deprecated`, 'One namespace label.'],
-  ['k8s.ns.labels', 'charbuf', 'deprecated', 'Namespace labels.'],
-  ['k8s.rs.name', 'charbuf', 'deprecated', 'Replica set name.'],
-  ['k8s.rs.id', 'charbuf', 'deprecated', 'Replica set id.'],
-  ['k8s.rs.label', 'charbuf', `${LABEL} deprecated`, 'One replica set label.'],
-  ['k8s.rs.labels', 'charbuf', 'deprecated', 'Replica set labels.'],
-  ['k8s.deployment.name', 'charbuf', 'deprecated', 'Deployment name.'],
-  ['k8s.deployment.id', 'charbuf', 'deprecated', 'Deployment id.'],
-  ['k8s.deployment.label', 'charbuf', `${LABEL} deprecated`, 'One deployment label.'],
-  ['k8s.deployment.labels', 'charbuf', 'deprecated', 'Deployment labels.'],
+  ['k8s.rc.name', 'charbuf', '', 'Replication controller name.'],
+  ['k8s.rc.id', 'charbuf', '', 'Replication controller UID.'],
+  ['k8s.rc.label', 'charbuf', LABEL, 'One replication controller label by name.'],
+  ['k8s.rc.labels', 'charbuf', '', 'Replication controller labels as key:value pairs, comma-separated.'],
+  ['k8s.svc.name', 'charbuf', '', 'Names of the services selecting the pod, joined by ", " when there are several.'],
+  ['k8s.svc.id', 'charbuf', '', 'UIDs of the services selecting the pod, joined by ", ".'],
+  ['k8s.svc.label', 'charbuf', LABEL, 'One label of the services selecting the pod, their values joined by ", ".'],
+  ['k8s.svc.labels', 'charbuf', '', 'Labels of the services selecting the pod as key:value pairs, comma-separated.'],
+  ['k8s.ns.id', 'charbuf', '', 'Namespace UID.'],
+  ['k8s.ns.label', 'charbuf', LABEL, 'One namespace label by name.'],
+  ['k8s.ns.labels', 'charbuf', '', 'Namespace labels as key:value pairs, comma-separated.'],
+  ['k8s.rs.name', 'charbuf', '', 'Replica set name.'],
+  ['k8s.rs.id', 'charbuf', '', 'Replica set UID.'],
+  ['k8s.rs.label', 'charbuf', LABEL, 'One replica set label by name.'],
+  ['k8s.rs.labels', 'charbuf', '', 'Replica set labels as key:value pairs, comma-separated.'],
+  ['k8s.deployment.name', 'charbuf', '', 'Deployment name (the owner of the pod\'s replica set).'],
+  ['k8s.deployment.id', 'charbuf', '', 'Deployment UID.'],
+  ['k8s.deployment.label', 'charbuf', LABEL, 'One deployment label by name (k8s.deployment.label[app] or k8s.deployment.label.app).'],
+  ['k8s.deployment.labels', 'charbuf', '', 'Deployment labels as key:value pairs, comma-separated.'],
+];
+
+// The k8smeta plugin's fields: label arguments in brackets only, labels and services as lists.
+const K8SMETA_LABEL = 'arg=required key';
+const K8SMETA: readonly Entry[] = [
+  ['k8smeta.pod.name', 'charbuf', '', 'Pod name.'],
+  ['k8smeta.pod.uid', 'charbuf', '', 'Pod UID.'],
+  ['k8smeta.pod.label', 'charbuf', K8SMETA_LABEL, 'One pod label by name (k8smeta.pod.label[app]).'],
+  ['k8smeta.pod.labels', 'charbuf', 'list', 'Pod labels, each as key:value.'],
+  ['k8smeta.pod.ip', 'charbuf', '', 'Pod IP address.'],
+  ['k8smeta.ns.name', 'charbuf', '', 'Namespace name.'],
+  ['k8smeta.ns.uid', 'charbuf', '', 'Namespace UID.'],
+  ['k8smeta.ns.label', 'charbuf', K8SMETA_LABEL, 'One namespace label by name.'],
+  ['k8smeta.ns.labels', 'charbuf', 'list', 'Namespace labels, each as key:value.'],
+  ['k8smeta.deployment.name', 'charbuf', '', 'Deployment name.'],
+  ['k8smeta.deployment.uid', 'charbuf', '', 'Deployment UID.'],
+  ['k8smeta.deployment.label', 'charbuf', K8SMETA_LABEL, 'One deployment label by name.'],
+  ['k8smeta.deployment.labels', 'charbuf', 'list', 'Deployment labels, each as key:value.'],
+  ['k8smeta.svc.name', 'charbuf', 'list', 'Names of the services selecting the pod.'],
+  ['k8smeta.svc.uid', 'charbuf', 'list', 'UIDs of the services selecting the pod.'],
+  ['k8smeta.svc.label', 'charbuf', `${K8SMETA_LABEL} list`, 'The value of one label on each service selecting the pod that has it.'],
+  ['k8smeta.svc.labels', 'charbuf', 'list', 'Labels of the services selecting the pod, each as key:value.'],
+  ['k8smeta.rs.name', 'charbuf', '', 'Replica set name.'],
+  ['k8smeta.rs.uid', 'charbuf', '', 'Replica set UID.'],
+  ['k8smeta.rs.label', 'charbuf', K8SMETA_LABEL, 'One replica set label by name.'],
+  ['k8smeta.rs.labels', 'charbuf', 'list', 'Replica set labels, each as key:value.'],
+  ['k8smeta.rc.name', 'charbuf', '', 'Replication controller name.'],
+  ['k8smeta.rc.uid', 'charbuf', '', 'Replication controller UID.'],
+  ['k8smeta.rc.label', 'charbuf', K8SMETA_LABEL, 'One replication controller label by name.'],
+  ['k8smeta.rc.labels', 'charbuf', 'list', 'Replication controller labels, each as key:value.'],
 ];
 
 const BY_CLASS: ReadonlyArray<readonly [FieldClassName, readonly Entry[]]> = [
@@ -434,6 +471,7 @@ const BY_CLASS: ReadonlyArray<readonly [FieldClassName, readonly Entry[]]> = [
   ['fs.path', FS_PATH],
   ['fdlist', FDLIST],
   ['k8s', K8S],
+  ['k8smeta', K8SMETA],
 ];
 
 const SPEC_WORDS = new Set([

@@ -20,7 +20,7 @@ import { EVT_EXTRACTORS, aroundCheck } from './extract/evt';
 import { DNS_NAME_FIELDS, dnsNameCheck, dnsNameExtractor } from './extract/dns';
 import { FD_EXTRACTORS, FSPATH_EXTRACTORS, fdAddresses, fdPorts } from './extract/fd';
 import { DNS_NAMES, type DnsNames } from '../syscall/dns-names';
-import { CONTAINER_EXTRACTORS, USER_EXTRACTORS } from './extract/identity';
+import { CONTAINER_EXTRACTORS, K8SMETA_EXTRACTORS, USER_EXTRACTORS } from './extract/identity';
 import { ANCESTOR_READERS, PROC_EXTRACTORS, ancestorCandidates } from './extract/proc';
 import { FieldCatalogue, type FieldReference } from './lookup';
 import type { SyscallFieldInfo } from './types';
@@ -32,6 +32,7 @@ const EXTRACTORS: Record<string, ExtractorFactory> = {
   ...FSPATH_EXTRACTORS,
   ...USER_EXTRACTORS,
   ...CONTAINER_EXTRACTORS,
+  ...K8SMETA_EXTRACTORS,
 };
 
 /** Compiler type of an event parameter type, for `evt.rawarg.<name>`. */

@@ -74,7 +74,8 @@ export type FieldClassName =
   | 'fd'
   | 'fs.path'
   | 'fdlist'
-  | 'k8s';
+  | 'k8s'
+  | 'k8smeta';
 
 export interface FieldClass {
   readonly name: FieldClassName;

@@ -32,7 +32,10 @@ export interface CompiledFormat<E> {
 
 export function compileFormat<E>(format: string, source: EventSource<E>): CompiledFormat<E> {
   const registry = source.fields;
-  const parsed = parseFormat(format, (name) => registry.get(name) !== undefined);
+  // A name is a field even when it needs an argument (`%k8s.pod.label[app]`): the argument is
+  // checked below, with the name.
+  const known = (name: string): boolean => registry.get(name) !== undefined || (registry.resolve !== undefined && registry.resolve(name, undefined) !== undefined);
+  const parsed = parseFormat(format, known);
   const bound = new Map<FieldSegment, BoundField>();
   for (const seg of parsed.segments) {
     if (seg.kind !== 'field') continue;

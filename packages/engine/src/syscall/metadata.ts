@@ -14,6 +14,13 @@ export interface ContainerMount {
   readonly propagation: string;
 }
 
+/** A Kubernetes object a pod belongs to or is selected by: what `k8s.*`/`k8smeta.*` fields read. */
+export interface KubernetesObjectInfo {
+  readonly name: string;
+  readonly uid: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface KubernetesPodInfo {
   readonly podName?: string;
   readonly namespace?: string;
@@ -22,6 +29,13 @@ export interface KubernetesPodInfo {
   readonly podLabels?: Readonly<Record<string, string>>;
   readonly podIp?: string;
   readonly cniJson?: string;
+  /** The pod's namespace object (uid and labels); absent without an API connection. */
+  readonly namespaceInfo?: KubernetesObjectInfo;
+  readonly deployment?: KubernetesObjectInfo;
+  readonly replicaSet?: KubernetesObjectInfo;
+  readonly replicationController?: KubernetesObjectInfo;
+  /** Services whose selector matches the pod's labels, by name. */
+  readonly services?: readonly KubernetesObjectInfo[];
 }
 
 export interface ContainerInfo {

@@ -128,6 +128,45 @@ describe('syscall field extraction', () => {
     expect(v).toEqual({ 'container.id': '3ad7b26ded6d', 'container.name': 'web', 'container.image.repository': 'nginx', 'container.privileged': false, 'container.type': 'docker', 'user.name': undefined });
   });
 
+  it('reads the pod, its namespace, controllers and services as k8s.* and k8smeta.* fields', () => {
+    const s = source();
+    const web = { name: 'web', uid: 'svc-1', labels: { app: 'web', exposure: 'public' } };
+    const internal = { name: 'web-internal', uid: 'svc-2', labels: { app: 'web' } };
+    s.setMetadataProvider({
+      lookup: (id) =>
+        id === ID.slice(0, 12)
+          ? {
+              id,
+              k8s: {
+                podName: 'web-7d9c6b5f4-x2k8p', namespace: 'shop', podUid: 'pod-1', podLabels: { app: 'web', tier: 'frontend' }, podIp: '10.1.2.3',
+                namespaceInfo: { name: 'shop', uid: 'ns-1', labels: { team: 'payments' } },
+                deployment: { name: 'web', uid: 'dep-1', labels: { app: 'web', owner: 'storefront' } },
+                replicaSet: { name: 'web-7d9c6b5f4', uid: 'rs-1', labels: { app: 'web' } },
+                services: [web, internal],
+              },
+            }
+          : undefined,
+    });
+    const names = [
+      'k8s.deployment.name', 'k8s.deployment.id', 'k8s.deployment.label[owner]', 'k8s.deployment.labels', 'k8s.rs.name', 'k8s.rs.id',
+      'k8s.rc.name', 'k8s.svc.name', 'k8s.svc.id', 'k8s.svc.label[exposure]', 'k8s.svc.labels', 'k8s.ns.id', 'k8s.ns.label[team]', 'k8s.ns.labels',
+      'k8smeta.pod.name', 'k8smeta.pod.uid', 'k8smeta.pod.label[tier]', 'k8smeta.pod.labels', 'k8smeta.pod.ip', 'k8smeta.ns.name', 'k8smeta.ns.uid',
+      'k8smeta.ns.labels', 'k8smeta.deployment.uid', 'k8smeta.deployment.label[owner]', 'k8smeta.rs.labels', 'k8smeta.rc.uid',
+      'k8smeta.svc.name', 'k8smeta.svc.uid', 'k8smeta.svc.label[exposure]', 'k8smeta.svc.labels',
+    ];
+    expect(fieldsAfter(s, [{ name: 'close', tid: 300, params: { res: 0, fd: 9 } }], names)).toEqual({
+      'k8s.deployment.name': 'web', 'k8s.deployment.id': 'dep-1', 'k8s.deployment.label[owner]': 'storefront', 'k8s.deployment.labels': 'app:web,owner:storefront',
+      'k8s.rs.name': 'web-7d9c6b5f4', 'k8s.rs.id': 'rs-1', 'k8s.rc.name': undefined,
+      'k8s.svc.name': 'web, web-internal', 'k8s.svc.id': 'svc-1, svc-2', 'k8s.svc.label[exposure]': 'public', 'k8s.svc.labels': 'app:web,exposure:public,app:web',
+      'k8s.ns.id': 'ns-1', 'k8s.ns.label[team]': 'payments', 'k8s.ns.labels': 'team:payments',
+      'k8smeta.pod.name': 'web-7d9c6b5f4-x2k8p', 'k8smeta.pod.uid': 'pod-1', 'k8smeta.pod.label[tier]': 'frontend', 'k8smeta.pod.labels': ['app:web', 'tier:frontend'],
+      'k8smeta.pod.ip': '10.1.2.3', 'k8smeta.ns.name': 'shop', 'k8smeta.ns.uid': 'ns-1', 'k8smeta.ns.labels': ['team:payments'],
+      'k8smeta.deployment.uid': 'dep-1', 'k8smeta.deployment.label[owner]': 'storefront', 'k8smeta.rs.labels': ['app:web'], 'k8smeta.rc.uid': undefined,
+      'k8smeta.svc.name': ['web', 'web-internal'], 'k8smeta.svc.uid': ['svc-1', 'svc-2'], 'k8smeta.svc.label[exposure]': ['public'],
+      'k8smeta.svc.labels': ['app:web', 'exposure:public', 'app:web'],
+    });
+  });
+
   it('compiles and evaluates real conditions, including any-ancestor and any-address checks', () => {
     const s = source();
     const reg = s.fields;

@@ -26,14 +26,21 @@ export interface LiveFalco {
   stop(): Promise<number | null>;
 }
 
+/** The k8smeta plugin entry: the node whose pods are watched and the kubeconfig to watch them with. */
+export interface K8smetaEntry {
+  readonly nodeName: string;
+  readonly kubeconfig: string;
+}
+
 /**
  * The container plugin as Falco's config.d loads it, pointed at one Docker socket only (the live
  * tests' private dockerd): alerts from its containers then carry name, image, privilege, mounts.
+ * With `k8smeta`, the k8smeta entry too, as a Falco user configures it.
  */
-function containerPluginConfig(dockerHost: string): string[] {
+function metadataPluginConfig(dockerHost: string, k8smeta?: K8smetaEntry): string[] {
   const socket = dockerHost.replace(/^unix:\/\//, '');
   return [
-    'load_plugins: [container]',
+    `load_plugins: [container${k8smeta ? ', k8smeta' : ''}]`,
     'plugins:',
     '  - name: container',
     '    library_path: libcontainer.so',
@@ -45,15 +52,25 @@ function containerPluginConfig(dockerHost: string): string[] {
     '        podman: {enabled: false}',
     '        containerd: {enabled: false}',
     '        cri: {enabled: false}',
+    ...(k8smeta
+      ? [
+          '  - name: k8smeta',
+          '    library_path: libk8smeta.so',
+          '    init_config:',
+          `      nodeName: ${k8smeta.nodeName}`,
+          `      kubeconfig: ${k8smeta.kubeconfig}`,
+        ]
+      : []),
   ];
 }
 
 /**
  * Starts falco and resolves once the driver is capturing. `extraFields` go into every alert's
  * output_fields through `append_output` (the live tests add the marker that identifies a workload);
- * with `dockerHost` (`unix:///path`), the container plugin reads metadata from that engine.
+ * with `dockerHost` (`unix:///path`), the container plugin reads metadata from that engine, and
+ * with `k8smeta` the k8smeta entry watches that API server.
  */
-export function startFalco(extraFields: readonly string[] = [], timeoutMs = 60000, dockerHost?: string): Promise<LiveFalco> {
+export function startFalco(extraFields: readonly string[] = [], timeoutMs = 60000, dockerHost?: string, k8smeta?: K8smetaEntry): Promise<LiveFalco> {
   if (!existsSync(FALCO_BIN)) throw new Error(`${FALCO_BIN} is missing: build the CLI first (pnpm build)`);
   const dir = mkdtempSync('/tmp/falco-eg-live-');
   const alertsFile = path.join(dir, 'alerts.json');
@@ -67,7 +84,7 @@ export function startFalco(extraFields: readonly string[] = [], timeoutMs = 6000
       'syslog_output:', '  enabled: false',
       'webserver:', '  enabled: false',
       'file_output:', '  enabled: true', '  keep_alive: true', `  filename: ${alertsFile}`,
-      ...(dockerHost !== undefined ? containerPluginConfig(dockerHost) : []),
+      ...(dockerHost !== undefined ? metadataPluginConfig(dockerHost, k8smeta) : []),
       ...(extraFields.length > 0 ? ['append_output:', '  - extra_fields:', ...extraFields.map((f) => `      - ${f}`)] : []),
       '',
     ].join('\n'),

@@ -1,10 +1,10 @@
-/** user.*, group.*, container.* and k8s.* extractors. */
+/** user.*, group.*, container.*, k8s.* and k8smeta.* extractors. */
 import type { FieldValue } from '@falco-ts/filter-lang';
-import type { ContainerInfo, ContainerMount } from '../../syscall/metadata';
+import type { ContainerInfo, ContainerMount, KubernetesObjectInfo, KubernetesPodInfo } from '../../syscall/metadata';
 import type { ThreadInfo } from '../../syscall/thread-table';
 import type { GroupInfo, UserInfo } from '../../syscall/users';
 import type { SyscallEvent } from '../event';
-import { missing, type Extract, type ExtractorFactory } from './common';
+import type { Extract, ExtractorFactory } from './common';
 
 const NO_ID = 0xffffffff;
 
@@ -171,9 +171,69 @@ export const CONTAINER_EXTRACTORS: Record<string, ExtractorFactory> = {
   'k8s.pod.cni.json': () => container((c) => c.k8s?.cniJson),
 };
 
-// The deprecated k8s controller fields have no source of data since the orchestrator API moved
-// out of the runtime metadata; they always read as missing, as they do in Falco.
-for (const kind of ['rc', 'svc', 'rs', 'deployment']) {
-  for (const f of ['name', 'id', 'label', 'labels']) CONTAINER_EXTRACTORS[`k8s.${kind}.${f}`] = () => missing;
+// ---- Kubernetes objects around the pod ----------------------------------------------------
+
+type PodObject = (k: KubernetesPodInfo) => KubernetesObjectInfo | undefined;
+
+const POD_OBJECTS: Record<string, PodObject> = {
+  ns: (k) => k.namespaceInfo,
+  deployment: (k) => k.deployment,
+  rs: (k) => k.replicaSet,
+  rc: (k) => k.replicationController,
+};
+
+function pod(read: (k: KubernetesPodInfo) => FieldValue): Extract {
+  return container((c) => (c.k8s === undefined ? undefined : read(c.k8s)));
 }
-for (const f of ['id', 'label', 'labels']) CONTAINER_EXTRACTORS[`k8s.ns.${f}`] = () => missing;
+
+function labelPairs(labels: Readonly<Record<string, string>>): string[] | undefined {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}:${v}`);
+  return pairs.length === 0 ? undefined : pairs;
+}
+
+/** Several services' values: undefined when none has one, as an absent field. */
+function nonEmpty(values: string[]): string[] | undefined {
+  return values.length === 0 ? undefined : values;
+}
+
+// Legacy k8s.* fields (sysdig's names: `id` is the UID; several services' values joined by ", ").
+for (const [kind, object] of Object.entries(POD_OBJECTS)) {
+  if (kind !== 'ns') CONTAINER_EXTRACTORS[`k8s.${kind}.name`] = () => pod((k) => object(k)?.name);
+  CONTAINER_EXTRACTORS[`k8s.${kind}.id`] = () => pod((k) => object(k)?.uid);
+  CONTAINER_EXTRACTORS[`k8s.${kind}.label`] = (ref) => pod((k) => object(k)?.labels[ref.key!]);
+  CONTAINER_EXTRACTORS[`k8s.${kind}.labels`] = () => pod((k) => labelsText(object(k)?.labels));
+}
+const services = (k: KubernetesPodInfo): readonly KubernetesObjectInfo[] => k.services ?? [];
+const joined = (values: string[]): string | undefined => (values.length === 0 ? undefined : values.join(', '));
+CONTAINER_EXTRACTORS['k8s.svc.name'] = () => pod((k) => joined(services(k).map((s) => s.name)));
+CONTAINER_EXTRACTORS['k8s.svc.id'] = () => pod((k) => joined(services(k).map((s) => s.uid)));
+CONTAINER_EXTRACTORS['k8s.svc.label'] = (ref) =>
+  pod((k) => joined(services(k).flatMap((s) => (s.labels[ref.key!] === undefined ? [] : [s.labels[ref.key!]!]))));
+CONTAINER_EXTRACTORS['k8s.svc.labels'] = () =>
+  pod((k) => {
+    const all = services(k).map((s) => labelsText(s.labels)).filter((t) => t !== undefined && t !== '');
+    return all.length === 0 ? undefined : all.join(',');
+  });
+
+// The k8smeta plugin's fields, from the same records.
+export const K8SMETA_EXTRACTORS: Record<string, ExtractorFactory> = {
+  'k8smeta.pod.name': () => pod((k) => k.podName),
+  'k8smeta.pod.uid': () => pod((k) => k.podUid),
+  'k8smeta.pod.label': (ref) => pod((k) => k.podLabels?.[ref.key!]),
+  'k8smeta.pod.labels': () => pod((k) => (k.podLabels === undefined ? undefined : labelPairs(k.podLabels))),
+  'k8smeta.pod.ip': () => pod((k) => k.podIp),
+  'k8smeta.ns.name': () => pod((k) => k.namespaceInfo?.name ?? k.namespace),
+  'k8smeta.svc.name': () => pod((k) => nonEmpty(services(k).map((s) => s.name))),
+  'k8smeta.svc.uid': () => pod((k) => nonEmpty(services(k).map((s) => s.uid))),
+  'k8smeta.svc.label': (ref) => pod((k) => nonEmpty(services(k).flatMap((s) => (s.labels[ref.key!] === undefined ? [] : [s.labels[ref.key!]!])))),
+  'k8smeta.svc.labels': () => pod((k) => nonEmpty(services(k).flatMap((s) => labelPairs(s.labels) ?? []))),
+};
+for (const [kind, object] of Object.entries(POD_OBJECTS)) {
+  if (kind !== 'ns') K8SMETA_EXTRACTORS[`k8smeta.${kind}.name`] = () => pod((k) => object(k)?.name);
+  K8SMETA_EXTRACTORS[`k8smeta.${kind}.uid`] = () => pod((k) => object(k)?.uid);
+  K8SMETA_EXTRACTORS[`k8smeta.${kind}.label`] = (ref) => pod((k) => object(k)?.labels[ref.key!]);
+  K8SMETA_EXTRACTORS[`k8smeta.${kind}.labels`] = () => pod((k) => {
+    const o = object(k);
+    return o === undefined ? undefined : labelPairs(o.labels);
+  });
+}
