@@ -24,6 +24,6 @@ export function ignoredSyscalls(): string[] {
 }
 
 export function printIgnoredEvents(ctx: AppContext): number {
-  ctx.io.stdout(`Ignored I/O syscall(s):\n${ignoredSyscalls().map((n) => `- ${n}\n`).join('')}\n`);
+  ctx.io.stdout(`Ignored syscall(s):\n${ignoredSyscalls().map((n) => `- ${n}\n`).join('')}\n`);
   return 0;
 }
