@@ -182,6 +182,7 @@ export const cordon: Actionner = {
 
 export const taint: Actionner = {
   fullName: 'kubernetes:taint',
+  templated: ['value'],
   checkParameters: (p) => {
     const problems = checkTypes(p, { key: 'string', value: 'string', effect: 'string', cordon: 'boolean' });
     if (p.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(String(p.effect))) problems.push("parameter 'effect' must be NoSchedule, PreferNoSchedule or NoExecute");
@@ -191,7 +192,12 @@ export const taint: Actionner = {
   async run(ctx) {
     const node = await targetNode(ctx);
     const key = String(ctx.parameters.key ?? 'falco.org/compromised');
-    const value = String(ctx.parameters.value ?? 'true');
+    // A taint value must be a valid label value (63 characters of [A-Za-z0-9._-]); a templated
+    // rule name is made into one.
+    const value = String(ctx.parameters.value ?? 'true')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .slice(0, 63)
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
     const effect = String(ctx.parameters.effect ?? 'NoSchedule');
     const current = obj(obj(await kube(ctx).get(`/api/v1/nodes/${enc(node)}`)).spec);
     const taints = ((current.taints as Obj[] | undefined) ?? []).filter((t) => !(t.key === key && t.effect === effect));
