@@ -11,7 +11,7 @@ export type {
   MesosMetadata,
   ObjectRef,
 } from './types';
-export type { ProviderHealth, ConnectionState, ProviderDefinition, ProviderKind } from './provider';
+export type { ProviderHealth, WatchHealth, ConnectionState, ProviderDefinition, ProviderKind } from './provider';
 export { allProviders, providerNames } from './providers';
 export { MetadataError, MetadataConfigError, ProviderError } from './errors';
 export type { MetadataErrorCode, MetadataErrorContext } from './errors';

@@ -16,6 +16,25 @@ export interface ProviderHealth {
   /** Successful connections after the first one. */
   readonly reconnects: number;
   readonly lastError?: string;
+  /** One entry per watched resource, for providers that watch (Kubernetes). */
+  readonly watches?: readonly WatchHealth[];
+}
+
+/** The state of one list-and-watch loop. */
+export interface WatchHealth {
+  /** The resource as the API names it (`pods`, `namespaces`, `replicasets`, …). */
+  readonly resource: string;
+  /** `listing` until the first list answers, `watching` after, `failed` from an error until it recovers. */
+  readonly state: 'listing' | 'watching' | 'failed';
+  /** Objects held for this resource. */
+  readonly objects: number;
+  /** Watch events applied (added, modified, deleted). */
+  readonly events: number;
+  /** Lists after the first one (after 410 Gone, an error or an outage). */
+  readonly relists: number;
+  /** The resourceVersion the watch resumes from, when known. */
+  readonly resourceVersion?: string;
+  readonly lastError?: string;
 }
 
 /** Where container providers deliver what they learn without being asked. */

@@ -151,6 +151,39 @@ describe('kubernetes informers', () => {
     const listsAfter = server.requests.filter((r) => r.path === RESOURCE_PATHS['pods'] && r.query.get('watch') !== 'true').length;
     expect(listsAfter).toBeGreaterThan(listsBefore);
     expect(service.health().status).toBe('ok');
+    const pods = service.health().providers[0]?.watches?.find((w) => w.resource === 'pods');
+    expect(pods).toMatchObject({ state: 'watching', relists: expect.any(Number) as number });
+    expect(pods!.relists).toBeGreaterThanOrEqual(1);
+  });
+
+  test('an API server away long enough for its history to be compacted: relisted, with no stale entries', async () => {
+    service = await startWith(server);
+    expect(service.health().providers[0]?.watches?.map((w) => [w.resource, w.state])).toEqual([
+      ['pods', 'watching'], ['namespaces', 'watching'], ['deployments', 'watching'], ['replicasets', 'watching'],
+      ['replicationcontrollers', 'watching'], ['services', 'watching'],
+    ]);
+    const rvBefore = service.health().providers[0]?.watches?.[0]?.resourceVersion;
+    expect(rvBefore).toMatch(/^\d+$/);
+    await server.stop();
+    await until(() => service.health().status === 'degraded', 5000);
+    expect(service.health().providers[0]?.watches?.some((w) => w.state === 'failed' && w.lastError !== undefined)).toBe(true);
+    // While it is away: a pod and a service are deleted, a deployment relabelled, then the history
+    // the watches would resume from is compacted away (as etcd does within minutes).
+    server.apply('pods', 'DELETED', server.get('pods', 'shop', 'legacy-rc-9qz4m') as never);
+    server.apply('services', 'DELETED', server.get('services', 'shop', 'web-internal') as never);
+    const web = server.get('deployments', 'shop', 'web')!;
+    server.apply('deployments', 'MODIFIED', { ...web, metadata: { ...web.metadata, labels: { app: 'web', owner: 'checkout' } } });
+    server.compact();
+    await server.start();
+    await until(() => service.health().status === 'ok', 15000);
+    await until(() => service.k8sForContainer(LEGACY_APP) === undefined, 10000);
+    const meta = service.k8sForContainer(WEB_NGINX);
+    expect(k8sField(meta, 'k8s.svc.name')).toBe('web');
+    expect(k8sField(meta, 'k8s.deployment.label', 'owner')).toBe('checkout');
+    const watches = service.health().providers[0]!.watches!;
+    expect(watches.every((w) => w.state === 'watching')).toBe(true);
+    expect(watches.find((w) => w.resource === 'pods')!.relists).toBeGreaterThanOrEqual(1);
+    expect(watches.find((w) => w.resource === 'services')!.objects).toBe(3);
   });
 
   test('list errors degrade health, then recover by themselves', async () => {

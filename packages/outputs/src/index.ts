@@ -8,7 +8,7 @@ export type { ConfigErrorContext, DeliveryErrorContext, OutputsErrorCode, SpoolE
 export { DeliveryError, OutputsConfigError, SpoolCorruptError } from './errors';
 export type { FormatOptions } from './format';
 export { DEFAULT_FORMAT, formatAlert, formatJson, formatText, isoTime, textTime } from './format';
-export type { EventStats, MetricsOptions } from './metrics';
+export type { EventStats, MetricsOptions, WatchStats } from './metrics';
 export { FalcoMetrics, metricsRequestHandler } from './metrics';
 export type { FalcoConfig, OutputsOptions, OutputsPlan, SinkStats } from './outputs';
 export { DELIVERY_SCHEMA, FORMAT_SCHEMA, Outputs, QUEUE_SCHEMA, SPOOL_SCHEMA, createOutputs, installSignalHandlers, planOutputs } from './outputs';

@@ -32,6 +32,16 @@ export interface EventStats {
   readonly nDropsBug?: number;
 }
 
+/** One metadata watch (a Kubernetes resource's list-and-watch loop), supplied through the CLI. */
+export interface WatchStats {
+  readonly provider: string;
+  readonly resource: string;
+  readonly state: 'listing' | 'watching' | 'failed';
+  readonly objects: number;
+  readonly events: number;
+  readonly relists: number;
+}
+
 export interface MetricsOptions {
   readonly version: string;
   readonly hostname?: string;
@@ -66,6 +76,7 @@ export class FalcoMetrics implements DeliveryObserver {
   private readonly startCpu = process.cpuUsage();
   private readonly startHr = process.hrtime.bigint();
   private eventStats: (() => EventStats) | undefined;
+  private watches: (() => readonly WatchStats[]) | undefined;
   private backlog: (() => readonly { readonly sink: string; readonly queued: number; readonly spooled: number }[]) | undefined;
   /**
    * rule → source → counts by priority level. Nested maps so counting builds no key string, and
@@ -255,11 +266,45 @@ export class FalcoMetrics implements DeliveryObserver {
         for (const d of statsNow()?.dropsBuffer ?? []) this.inc({ dir: d.dir, drop: d.drop }, d.count);
       },
     });
+    const watchesNow = (): readonly WatchStats[] => this.watches?.() ?? [];
+    const watchGauge = (name: string, what: string, read: (w: WatchStats) => number): void => {
+      new Gauge({
+        name,
+        help: help(what),
+        labelNames: ['provider', 'resource'],
+        registers: reg,
+        collect() {
+          this.reset();
+          for (const w of watchesNow()) this.set({ provider: w.provider, resource: w.resource }, read(w));
+        },
+      });
+    };
+    const watchCounter = (name: string, what: string, read: (w: WatchStats) => number): void => {
+      new Counter({
+        name,
+        help: help(what),
+        labelNames: ['provider', 'resource'],
+        registers: reg,
+        collect() {
+          this.reset();
+          for (const w of watchesNow()) this.inc({ provider: w.provider, resource: w.resource }, read(w));
+        },
+      });
+    };
+    watchGauge('falcosecurity_falco_metadata_watch_up', 'metadata watches: 1 while watching, 0 while listing or failed', (w) => (w.state === 'watching' ? 1 : 0));
+    watchGauge('falcosecurity_falco_metadata_watch_objects', 'metadata watches: objects held', (w) => w.objects);
+    watchCounter('falcosecurity_falco_metadata_watch_events_total', 'metadata watches: changes applied', (w) => w.events);
+    watchCounter('falcosecurity_falco_metadata_watch_relists_total', 'metadata watches: lists after the first', (w) => w.relists);
   }
 
   /** `createOutputs` connects its lanes here so queue and spool lengths are read at every scrape. */
   setBacklogSource(source: () => readonly { readonly sink: string; readonly queued: number; readonly spooled: number }[]): void {
     this.backlog = source;
+  }
+
+  /** The CLI passes the metadata providers' watches (Kubernetes) here; read at every scrape. */
+  setWatchSource(source: () => readonly WatchStats[]): void {
+    this.watches = source;
   }
 
   /** The CLI passes the driver's counters here; they are read at every scrape. */

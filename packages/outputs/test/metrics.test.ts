@@ -23,6 +23,10 @@ describe('FalcoMetrics', () => {
   it('serves Falco-named metrics at /metrics with rule, tag, delivery, drop and resource figures', async () => {
     const metrics = new FalcoMetrics({ version: '0.42.1', hostname: 'test-host', engineName: 'modern_ebpf', sources: ['syscall'], rulesFiles: [{ fileName: 'falco_rules.yaml', sha256: 'ab'.repeat(32) }] });
     metrics.setEventStatsSource(() => ({ nEvts: 1234, nDrops: 7, dropsBuffer: [{ dir: 'exit', drop: 'open', count: 5 }], nDropsScratchMap: 2 }));
+    metrics.setWatchSource(() => [
+      { provider: 'kubernetes', resource: 'pods', state: 'watching', objects: 12, events: 40, relists: 1 },
+      { provider: 'kubernetes', resource: 'services', state: 'failed', objects: 3, events: 3, relists: 0 },
+    ]);
     const { outputs } = await buildOutputs({ json_output: true, program_output: { enabled: true, keep_alive: true, program: 'cat > /dev/null' }, outputs_queue: { capacity: 2 } }, { metrics });
     outputs.emit(sampleAlert(0));
     outputs.emit(sampleAlert(1));
@@ -40,6 +44,11 @@ describe('FalcoMetrics', () => {
       const { status, type, body } = await scrape(port);
       expect(status).toBe(200);
       expect(type).toContain('text/plain');
+      expect(value(body, 'falcosecurity_falco_metadata_watch_up{provider="kubernetes",resource="pods"}')).toBe(1);
+      expect(value(body, 'falcosecurity_falco_metadata_watch_up{provider="kubernetes",resource="services"}')).toBe(0);
+      expect(value(body, 'falcosecurity_falco_metadata_watch_objects{provider="kubernetes",resource="pods"}')).toBe(12);
+      expect(value(body, 'falcosecurity_falco_metadata_watch_events_total{provider="kubernetes",resource="pods"}')).toBe(40);
+      expect(value(body, 'falcosecurity_falco_metadata_watch_relists_total{provider="kubernetes",resource="pods"}')).toBe(1);
       expect(value(body, 'falcosecurity_falco_rules_matches_total{priority="4",rule_name="Read sensitive file untrusted",source="syscall",tags="T1555, filesystem, mitre_credential_access"}')).toBe(3);
       expect(value(body, 'falcosecurity_falco_rules_matches_total{priority="5",rule_name="Terminal shell in container",source="syscall",tags="container, shell"}')).toBe(1);
       // Internal alerts are not rule matches.

@@ -21,6 +21,7 @@ import { runK8sAudit, k8sAuditWebhook } from './k8saudit';
 import { liveStats, runLive } from './live';
 import { hostPaths } from './host-root';
 import { containerMetadata, type ContainerMetadata } from './metadata';
+import type { ProviderHealth } from '@falco-ts/metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
 import { CaptureRecorder } from './capture';
@@ -178,7 +179,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
       if (metadata) {
         const h = metadata.service.health();
         // Runtimes that are not installed show as disconnected: reported, but not a failure of the detector.
-        checks.push({ name: 'metadata', ok: true, detail: `${h.status}; ${h.providers.map((p) => `${p.name}: ${p.state}`).join(', ')}` });
+        checks.push({ name: 'metadata', ok: true, detail: `${h.status}; ${h.providers.map(providerDetail).join(', ')}` });
       }
       for (const [sink, s] of Object.entries(outputs.stats())) {
         const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
@@ -257,6 +258,8 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
             if (container || k8smeta) {
               metadata = containerMetadata({ ...(container ? { container } : {}), ...(k8smeta ? { k8smeta } : {}) }, hostPaths(ctx.io.env).root);
               syscall.setMetadataProvider(metadata.provider);
+              const service = metadata.service;
+              metrics?.setWatchSource(() => service.health().providers.flatMap((p) => (p.watches ?? []).map((w) => ({ provider: p.name, ...w }))));
             }
             completed = await runLive(ctx, {
               ...common,
@@ -295,6 +298,12 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   }
   ctx.io.stdout(alerts.counter.summary());
   return exitCode;
+}
+
+/** `docker: connected`; a watching provider also lists each watch (`pods watching 12 objects rv 1042`). */
+function providerDetail(p: ProviderHealth): string {
+  const watches = p.watches?.map((w) => `${w.resource} ${w.state} ${w.objects} objects${w.resourceVersion ? ` rv ${w.resourceVersion}` : ''}${w.relists ? ` ${w.relists} relists` : ''}`);
+  return `${p.name}: ${p.state}${watches ? ` (${watches.join('; ')})` : ''}`;
 }
 
 function isWatchable(path: string): boolean {

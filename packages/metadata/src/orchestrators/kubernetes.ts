@@ -21,14 +21,20 @@ import {
 import os from 'node:os';
 import { configError, responseError, unreachableError } from '../errors';
 import { K8sIndex, type ObjectSource } from '../k8s-index';
-import type { KubernetesProvider, ProviderHealth } from '../provider';
+import type { KubernetesProvider, ProviderHealth, WatchHealth } from '../provider';
 import { Reconnector } from '../reconnector';
 import type { KubernetesOptions, KubernetesResource } from '../providers/kubernetes';
 import type { CriPodIdentity, K8sMetadata } from '../types';
 
 const ALL_RESOURCES: readonly KubernetesResource[] = ['namespaces', 'deployments', 'replicasets', 'replicationcontrollers', 'services'];
 
-type Tracked = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+type Tracked = Informer<KubernetesObject> & ObjectCache<KubernetesObject> & { latestResourceVersion?(): string };
+
+interface WatchCounters {
+  lists: number;
+  events: number;
+  lastError?: string;
+}
 
 function loadConfig(options: KubernetesOptions): KubeConfig {
   const kc = new KubeConfig();
@@ -49,6 +55,7 @@ export class KubernetesInformers implements KubernetesProvider {
   private readonly informers = new Map<string, Tracked>();
   private readonly listed = new Set<string>();
   private readonly failing = new Set<string>();
+  private readonly counters = new Map<string, WatchCounters>();
   private readonly reconnector: Reconnector;
   private readonly index: K8sIndex;
   private readonly endpoint: string;
@@ -95,7 +102,22 @@ export class KubernetesInformers implements KubernetesProvider {
   }
 
   health(): ProviderHealth {
-    return this.reconnector.health();
+    return { ...this.reconnector.health(), watches: [...this.informers.keys()].map((name) => this.watchHealth(name)) };
+  }
+
+  private watchHealth(name: string): WatchHealth {
+    const c = this.counters.get(name)!;
+    const informer = this.informers.get(name)!;
+    const rv = informer.latestResourceVersion?.();
+    return {
+      resource: name,
+      state: this.failing.has(name) ? 'failed' : this.listed.has(name) ? 'watching' : 'listing',
+      objects: informer.list().length,
+      events: c.events,
+      relists: Math.max(0, c.lists - 1),
+      ...(rv ? { resourceVersion: rv } : {}),
+      ...(c.lastError === undefined ? {} : { lastError: c.lastError }),
+    };
   }
 
   async close(): Promise<void> {
@@ -106,9 +128,12 @@ export class KubernetesInformers implements KubernetesProvider {
   private track(name: string, path: string, list: () => ReturnType<ListPromise<KubernetesObject>>, fieldSelector?: string): void {
     // The informer awaits the list inside a callback nobody catches; a rejected list would be an
     // unhandled rejection. Report it here and leave that attempt pending: recovery restarts it.
+    const counters: WatchCounters = { lists: 0, events: 0 };
+    this.counters.set(name, counters);
     const guardedList: ListPromise<KubernetesObject> = () =>
       list().then(
         (result) => {
+          counters.lists++;
           this.listed.add(name);
           this.failing.delete(name);
           this.index.invalidate();
@@ -121,7 +146,10 @@ export class KubernetesInformers implements KubernetesProvider {
         },
       );
     const informer = makeInformer(this.kc, path, guardedList, undefined, fieldSelector) as Tracked;
-    const changed = () => this.index.invalidate();
+    const changed = () => {
+      counters.events++;
+      this.index.invalidate();
+    };
     informer.on('add', changed);
     informer.on('update', changed);
     informer.on('delete', changed);
@@ -131,7 +159,9 @@ export class KubernetesInformers implements KubernetesProvider {
 
   private fail(name: string, err: unknown): void {
     this.failing.add(name);
-    this.reconnector.failed(this.classify(err, `the ${name} ${this.listed.has(name) ? 'watch' : 'list'}`));
+    const error = this.classify(err, `the ${name} ${this.listed.has(name) ? 'watch' : 'list'}`);
+    this.counters.get(name)!.lastError = error.message;
+    this.reconnector.failed(error);
   }
 
   /** HTTP errors carry a numeric status (response or watch ERROR event); anything else is transport. */
