@@ -57,6 +57,9 @@ export const configErrors = {
     new ConfigError('CONFIG_NOT_MAPPING', `Cannot read config file (${file}): the document is not a YAML mapping`, { file }),
   badOverride: (text: string, reason: string): ConfigError =>
     new ConfigError('CONFIG_BAD_OVERRIDE', `Error parsing config option "${text}": ${reason}`, { file: '-o' }),
+  /** Falco's text (configuration.cpp set_cmdline_option) for an `-o` value without `=`. */
+  overrideWithoutValue: (text: string): ConfigError =>
+    new ConfigError('CONFIG_BAD_OVERRIDE', `Error parsing config option "${text}". Must be of the form key=val or key.subkey=val`, { file: '-o' }),
   invalidValue: (key: string, message: string, file?: string): ConfigError =>
     new ConfigError('CONFIG_INVALID_VALUE', message, { key, file }),
 };

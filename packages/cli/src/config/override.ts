@@ -53,7 +53,7 @@ function isMap(v: unknown): v is YamlMap {
 /** Applies one `key=value` override to `config` in place. */
 export function applyOverride(config: YamlMap, text: string): void {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw configErrors.badOverride(text, 'expected key=value');
+  if (eq <= 0) throw configErrors.overrideWithoutValue(text);
   const steps = parseOverridePath(text.slice(0, eq), text);
   const value = parseOverrideValue(text.slice(eq + 1));
   let container: YamlMap | unknown[] = config;

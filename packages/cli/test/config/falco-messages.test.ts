@@ -3,7 +3,7 @@
  * falcosecurity/falco userspace/falco/configuration.cpp (load_engine_config, load_yaml).
  */
 import { interpretConfig } from '../../src/config/falco-config';
-import type { YamlMap } from '../../src/config/override';
+import { applyOverride, type YamlMap } from '../../src/config/override';
 
 const NAME = '/etc/falco/falco.yaml';
 const bad = (m: string): string => `Error reading config file (${NAME}): ${m}`;
@@ -43,5 +43,11 @@ describe('falco.yaml validation as configuration.cpp words it', () => {
   it('no drop action at all means ignore', () => {
     expect(interpretConfig({ syscall_event_drops: { actions: [] } }, NAME).drops.actions).toEqual(['ignore']);
     expect(interpretConfig({}, NAME).drops.actions).toEqual(['ignore']);
+  });
+});
+
+describe('-o as configuration.cpp set_cmdline_option reads it', () => {
+  it('refuses a value without "=" with Falco\'s text', () => {
+    expect(() => applyOverride({}, 'json_output')).toThrow('Error parsing config option "json_output". Must be of the form key=val or key.subkey=val');
   });
 });
