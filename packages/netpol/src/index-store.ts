@@ -32,6 +32,14 @@ import type {
   Verdict,
 } from './types';
 
+/** A flow as the kernel reports it: client and server addresses as text, destination port. */
+export interface AddressFlow {
+  readonly sourceIp: string;
+  readonly destinationIp: string;
+  readonly port: number;
+  readonly protocol: string;
+}
+
 export interface NetpolIndexOptions {
   /** Most flows whose verdicts are kept (default 65,536); the oldest half goes when full. */
   readonly cacheSize?: number;
@@ -255,6 +263,16 @@ export class NetpolIndex {
     if (hit === undefined && this.cache.size >= this.cacheSize) this.evictHalf();
     this.cache.set(cacheKey, { generation: this.generationCounter, verdict });
     return verdict;
+  }
+
+  /**
+   * `evaluate` for a flow the kernel reports (addresses as text), for the detector's event path:
+   * never throws; undefined when an address is not one or the protocol is not TCP, UDP or SCTP.
+   */
+  evaluateAddresses(flow: AddressFlow): FlowVerdict | undefined {
+    if (flow.protocol !== 'TCP' && flow.protocol !== 'UDP' && flow.protocol !== 'SCTP') return undefined;
+    if (parseIp(flow.sourceIp) === undefined || parseIp(flow.destinationIp) === undefined) return undefined;
+    return this.evaluate({ source: { ip: flow.sourceIp }, destination: { ip: flow.destinationIp }, port: flow.port, protocol: flow.protocol });
   }
 
   /** What an address or pod reference is: pod, Service, node, external or loopback. */

@@ -1,5 +1,5 @@
 export { NetpolIndex } from './index-store';
-export type { IndexStats, NetpolIndexOptions } from './index-store';
+export type { AddressFlow, IndexStats, NetpolIndexOptions } from './index-store';
 export { compilePolicy, effectivePolicyTypes, policyId } from './policy';
 export type { CompiledPolicy, CompiledPeer, CompiledPort, CompiledRule } from './policy';
 export { evaluateDirection, peerMatches, portsMatch, ruleMatches } from './evaluate';

@@ -73,6 +73,12 @@ export const FIELD_CLASSES: readonly FieldClass[] = [
     description:
       'The fields of the k8smeta plugin: the pod of the container, its namespace, controllers and services, as the API server (or a k8s-metacollector) describes them. Read only when the k8smeta plugin entry is configured.',
   },
+  {
+    name: 'netpol',
+    title: 'netpol',
+    description:
+      'The Kubernetes NetworkPolicy verdict of the flow an event starts: the exit of connect (any result), of accept, and of a UDP send to a new peer. Source and destination are the kernel tuple (a ClusterIP before DNAT); other events, and a detector without cluster data, read as missing. See docs/netpol.md.',
+  },
 ];
 
 const EVT: readonly Entry[] = [
@@ -460,6 +466,29 @@ const K8SMETA: readonly Entry[] = [
   ['k8smeta.rc.labels', 'charbuf', 'list', 'Replication controller labels, each as key:value.'],
 ];
 
+const NETPOL: readonly Entry[] = [
+  ['netpol.verdict', 'charbuf', '', "The flow's verdict: 'denied' when the source's egress or the destination's ingress denies it, 'indeterminate' when either depends on the network plugin, else 'allowed'."],
+  ['netpol.policies', 'charbuf', 'list', 'The deciding policies of both directions, as namespace/name.'],
+  ['netpol.direction', 'charbuf', '', "'egress' when the event's process is the flow's source (connect, send), 'ingress' when it is the destination (accept)."],
+  ['netpol.egress.verdict', 'charbuf', '', "The source pod's egress verdict: allowed, denied or indeterminate."],
+  ['netpol.egress.reason', 'charbuf', '', 'Why: not-a-pod, not-isolated, allowed-by-policy, no-rule-matches, loopback, host-network or service-backends.'],
+  ['netpol.egress.policies', 'charbuf', 'list', 'Egress policies that decided: those that allowed the flow, or every policy isolating the source when denied.'],
+  ['netpol.ingress.verdict', 'charbuf', '', "The destination pod's ingress verdict: allowed, denied or indeterminate."],
+  ['netpol.ingress.reason', 'charbuf', '', 'Why: not-a-pod, not-isolated, allowed-by-policy, no-rule-matches, own-node, loopback, host-network or service-backends.'],
+  ['netpol.ingress.policies', 'charbuf', 'list', 'Ingress policies that decided: those that allowed the flow, or every policy isolating the destination when denied.'],
+  ['netpol.local.kind', 'charbuf', '', "What the event's own end is: pod, node, external or loopback."],
+  ['netpol.local.name', 'charbuf', '', "The event's own end: namespace/name of a pod, a node name, or the address."],
+  ['netpol.peer.kind', 'charbuf', '', 'What the other end is: pod, service (a ClusterIP), node, external or loopback.'],
+  ['netpol.peer.name', 'charbuf', '', 'The other end: namespace/name of a pod or Service, a node name, or the address.'],
+  ['netpol.peer.namespace', 'charbuf', '', 'Namespace of the other end, when it is a pod or a Service.'],
+  [
+    'netpol.peer.listed',
+    'bool',
+    '',
+    "Whether a rule of any policy selecting the event's own pod (either direction, ports aside) names the peer; missing when no policy selects the pod.",
+  ],
+];
+
 const BY_CLASS: ReadonlyArray<readonly [FieldClassName, readonly Entry[]]> = [
   ['evt', EVT],
   ['evt.syscall', EVT_SYSCALL],
@@ -472,6 +501,7 @@ const BY_CLASS: ReadonlyArray<readonly [FieldClassName, readonly Entry[]]> = [
   ['fdlist', FDLIST],
   ['k8s', K8S],
   ['k8smeta', K8SMETA],
+  ['netpol', NETPOL],
 ];
 
 const SPEC_WORDS = new Set([

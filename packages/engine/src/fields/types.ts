@@ -75,7 +75,8 @@ export type FieldClassName =
   | 'fs.path'
   | 'fdlist'
   | 'k8s'
-  | 'k8smeta';
+  | 'k8smeta'
+  | 'netpol';
 
 export interface FieldClass {
   readonly name: FieldClassName;

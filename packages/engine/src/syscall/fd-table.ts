@@ -32,6 +32,8 @@ export class FdInfo {
   role: SocketRole = SocketRole.None;
   /** Set when the name was rewritten by this event (e.g. a UDP sendto to a new peer). */
   nameChangedAt = -1;
+  /** The event that last gave the socket a new tuple (its first, or a new peer): a new flow. */
+  tupleSetAt = -1;
   /** Unix socket endpoints (kernel object addresses, as hex text). */
   unixSource = '';
   unixDest = '';

@@ -18,6 +18,7 @@ import { syscallFieldRegistry, type SyscallFieldRegistry } from '../fields/regis
 import { syscallEventTypes } from '../ruleset/syscall-event-types';
 import type { EventSource, EventTypeTable } from '../source';
 import type { ContainerMetadataProvider } from './metadata';
+import type { NetworkPolicyProvider } from './netpol';
 import { scanProc, type ProcScanOptions } from './proc-scan';
 import { seedState, type InitialState } from './seed';
 import { SyscallState, type SyscallStateOptions } from './state';
@@ -48,6 +49,11 @@ export class SyscallSource implements EventSource<SyscallEvent> {
   /** Supplies container and Kubernetes metadata (wired by the host). */
   setMetadataProvider(provider: ContainerMetadataProvider): void {
     this.state.metadata = provider;
+  }
+
+  /** Supplies NetworkPolicy verdicts for the netpol.* fields (wired by the host). */
+  setNetworkPolicyProvider(provider: NetworkPolicyProvider | undefined): void {
+    this.state.networkPolicy = provider;
   }
 
   /** Seeds the tables with a capture's initial state (before its first event). */

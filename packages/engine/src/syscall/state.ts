@@ -10,6 +10,7 @@ import { SCHED_INTERNAL, SCHED_KIND, SCHED_SWITCH, SchedAccounting } from './sch
 import { FdInfo, SocketRole } from './fd-table';
 import { AT_FDCWD, FdKind, PPM_CL, PPM_EXE, PPM_O } from './fd-types';
 import { NO_CONTAINER_METADATA, type ContainerMetadataProvider } from './metadata';
+import type { NetworkPolicyProvider } from './netpol';
 import { bigParam, bytesParam, hasParam, intParam, nulList, paramIndex, strParam } from './params';
 import { basenameOf, resolvePath } from './paths';
 import type { ThreadInfo} from './thread-table';
@@ -39,6 +40,8 @@ type Handler = (s: SyscallState, v: EventView, t: ThreadInfo) => void;
 export interface SyscallStateOptions {
   readonly limits?: ThreadTableLimits;
   readonly metadata?: ContainerMetadataProvider;
+  /** NetworkPolicy verdicts of new flows, for the netpol.* fields; without one they read as missing. */
+  readonly networkPolicy?: NetworkPolicyProvider;
   /** Live mode: users of a newly seen container are read from /proc/PID/root/etc. */
   readonly readContainerUsers?: boolean;
   /** Live mode: keeps idle threads that still exist from being purged. */
@@ -49,6 +52,7 @@ export class SyscallState {
   readonly threads: ThreadTable;
   readonly users = new UserTable();
   metadata: ContainerMetadataProvider;
+  networkPolicy: NetworkPolicyProvider | undefined;
   /** Containers seen so far (short id → what the cgroups said). */
   readonly containers = new Map<string, CgroupContainer>();
   /** The thread of the current event, or undefined when it could not be tracked. */
@@ -73,6 +77,7 @@ export class SyscallState {
     this.threadStillAlive = options.threadStillAlive;
     this.threads = new ThreadTable(options.limits ?? DEFAULT_LIMITS);
     this.metadata = options.metadata ?? NO_CONTAINER_METADATA;
+    this.networkPolicy = options.networkPolicy;
   }
 
   /** Applies one event. Afterwards `thread` and `fdInfo` describe it for field extraction. */
@@ -446,6 +451,7 @@ function applyTuple(info: FdInfo, bytes: Uint8Array | undefined, role: SocketRol
   if (role !== SocketRole.None) info.role = role;
   if (info.name !== name) {
     if (info.name !== '') info.nameChangedAt = eventNum;
+    info.tupleSetAt = eventNum;
     info.name = name;
     return true;
   }
