@@ -83,6 +83,12 @@ export interface AuditReadOptions {
   strict?: boolean;
   /** Largest accepted single event, in bytes of its JSON text (the plugin's `maxEventSize`). */
   maxEventBytes?: number;
+  /**
+   * Told, in lenient reading, of each document skipped as not an audit event or event list, with
+   * where it was (`line 3`, `item 2`): the k8saudit plugin reports those as
+   * `data not recognized as a k8s audit event` and goes on.
+   */
+  onUnrecognized?: (where: string) => void;
 }
 
 function describe(v: Json): string {
@@ -100,18 +106,22 @@ export function readAuditEvents(text: string, opts: AuditReadOptions): AuditEven
   const { source, strict = false, maxEventBytes } = opts;
   let line: number | undefined;
   const checkSizes = maxEventBytes !== undefined && Buffer.byteLength(text) > maxEventBytes;
-  const take = (v: Json, raw: string | undefined, nested: boolean): void => {
+  const take = (v: Json, raw: string | undefined, nested: boolean, fromList = false): void => {
     if (Array.isArray(v) && !nested) {
       for (const item of v) take(item, undefined, true);
       return;
     }
     if (isAuditEventList(v) && !nested) {
-      for (const item of v.items) take(item, undefined, true);
+      for (const item of v.items) take(item, undefined, true, true);
       return;
     }
     if (!isAuditEvent(v)) {
-      if (!strict) return;
       const where = line !== undefined ? `line ${line}` : `item ${out.length + 1}`;
+      if (!strict) {
+        // Items of an EventList are not documents of their own: the plugin reads each as an event.
+        if (!fromList) opts.onUnrecognized?.(where);
+        return;
+      }
       throw new AuditInputError('K8SAUDIT_NOT_AUDIT_EVENT', `${source}: ${where} is not an audit.k8s.io Event or EventList (${describe(v)})`, { source, line, item: out.length + 1 });
     }
     // Only a body larger than the limit can hold an event over it; smaller ones skip re-serialising.
@@ -154,7 +164,7 @@ export function readAuditEvents(text: string, opts: AuditReadOptions): AuditEven
   return out;
 }
 
-/** The lenient reader of files (non-audit documents are skipped). */
-export function parseAuditBody(text: string, source: string, start: number, nowNs: () => bigint): AuditEvent[] {
-  return readAuditEvents(text, { source, start, nowNs });
+/** The lenient reader of files (non-audit documents are skipped, and told to `onUnrecognized`). */
+export function parseAuditBody(text: string, source: string, start: number, nowNs: () => bigint, onUnrecognized?: (where: string) => void): AuditEvent[] {
+  return readAuditEvents(text, { source, start, nowNs, onUnrecognized });
 }

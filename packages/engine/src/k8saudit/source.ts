@@ -34,12 +34,12 @@ export function createK8sAuditSource(): EventSource<AuditEvent> {
  * Documents that are not audit events are skipped, as the plugin does; a line that is not JSON
  * throws an `AuditInputError` with its line number.
  */
-export function readAuditFile(path: string, nowNs: () => bigint): AuditEvent[] {
+export function readAuditFile(path: string, nowNs: () => bigint, onUnrecognized?: (where: string) => void): AuditEvent[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new AuditInputError('K8SAUDIT_UNREADABLE', `cannot read audit events from ${path}: ${(e as Error).message}`, { source: path });
   }
-  return parseAuditBody(text, path, 0, nowNs);
+  return parseAuditBody(text, path, 0, nowNs, onUnrecognized);
 }

@@ -65,3 +65,23 @@ describe('audit event readers', () => {
     expect(e.context.source).toBe('/nonexistent/audit.json');
   });
 });
+
+// falcosecurity/plugins plugins/k8saudit (ParseAuditEventsJSON) and falcosecurity/testing
+// tests/k8saudit/k8saudit_test.go TestK8SAudit_Legacy_Fal01003: a file document that is neither an
+// event, an event list nor an array of them is reported as "data not recognized as a k8s audit
+// event" and reading goes on.
+describe('documents that are not audit events, in files', () => {
+  const nowNs = (): bigint => 0n;
+  const event = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', stageTimestamp: '2024-01-01T00:00:00Z', verb: 'get' };
+  it.each<[string, string, string[], number]>([
+    ['a kind that is not a string', '{"kind": 0}', ['item 1'], 0],
+    ['a kind that is not Event or EventList', '{"kind": "Pod"}', ['item 1'], 0],
+    ['one bad line among events', `${JSON.stringify(event)}\n{"kind": 0}\n${JSON.stringify(event)}`, ['line 2'], 2],
+    ['a bad element of an array', JSON.stringify([event, { kind: 0 }]), ['item 2'], 1],
+  ])('%s', (_what, text, reported, kept) => {
+    const where: string[] = [];
+    const events = parseAuditBody(text, 'f.json', 0, nowNs, (w) => where.push(w));
+    expect(where).toEqual(reported);
+    expect(events).toHaveLength(kept);
+  });
+});
