@@ -34,7 +34,7 @@ describe('replaying captures through the rules', () => {
     expect(alerts).toHaveLength(8);
     expect(alerts[0]).toMatchObject({ rule: 'open_from_cat', priority: 'Warning', source: 'syscall', hostname: 'test-host' });
     expect(alerts[0]?.time).toMatch(/^2016-08-04T16:17:57\.\d{9}Z$/);
-    expect(alerts[0]?.output_fields).toEqual({ 'proc.cmdline': 'cat /dev/null' });
+    expect(alerts[0]?.output_fields).toEqual({ 'evt.time': expect.any(Number), 'proc.cmdline': 'cat /dev/null' });
     expect(r.stdout).toContain('Events detected: 8\nRule counts by severity:\n   WARNING: 8\nTriggered rules by rule name:\n   open_from_cat: 8\n');
   });
 

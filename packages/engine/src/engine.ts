@@ -6,6 +6,7 @@
  * change, then the compiled predicates in rule definition order. No allocation per event: the
  * returned match list is a reused array.
  */
+import { createAlert, priorityName, type Alert, type PriorityLevel } from '@falco-ts/alert';
 import type { EventSource } from './source';
 import { Collector } from './loader/collector';
 import { LoadContext } from './loader/context';
@@ -18,10 +19,7 @@ import { validateRulesDocuments } from './loader/schema';
 import { parseYaml } from './loader/yaml-nodes';
 import { checkPluginRequirements, type LoadedPlugin } from './loader/versions';
 import { describeEngine, type DescribedPlugin, type EngineDescription } from './loader/describe';
-import { priorityName, type Priority } from './loader/priority';
 import { DEFAULT_RULESET, Rulesets, type RuleSelector } from './ruleset/rulesets';
-import type { Alert } from './output/alert';
-import type { OutputFieldValue } from './output/compiled-format';
 import { EngineUsageError, RulesLoadError } from './errors';
 
 export type RuleMatching = 'first' | 'all';
@@ -36,7 +34,7 @@ const NO_OPTIONS: ProcessOptions = {};
 /** Per source and ruleset: rule lists by event type code. */
 interface EvalIndex {
   version: number;
-  minPriority: Priority;
+  minPriority: PriorityLevel;
   byCode: (CompiledRule[] | undefined)[];
 }
 
@@ -50,7 +48,7 @@ export class Engine {
   private readonly indexes = new Map<string, Map<string, EvalIndex>>();
   private readonly extraOutputs: ExtraOutputFormat[] = [];
   private readonly extraOutputFields: ExtraOutputField[] = [];
-  private minPriority: Priority = 7;
+  private minPriority: PriorityLevel = 7;
   private readonly matches: CompiledRule[] = [];
   // Every load recompiles all files so far; these let unchanged lists, macros and rules skip
   // parsing, expansion, checks and compilation on the second and later loads.
@@ -103,7 +101,7 @@ export class Engine {
   }
 
   /** Rules less severe than this are not evaluated (`priority` config key). */
-  setMinPriority(priority: Priority): void {
+  setMinPriority(priority: PriorityLevel): void {
     this.minPriority = priority;
   }
 
@@ -304,21 +302,19 @@ export class Engine {
     let sorted = rule.format.fields(event);
     if (rule.extraFields.size > 0) {
       const fields = sorted;
-      for (const [name, extra] of rule.extraFields) {
-        fields.set(name, extra.compiled.render(event));
-      }
-      sorted = new Map<string, OutputFieldValue>();
-      for (const name of this.sortedFieldNames(rule)) sorted.set(name, fields.get(name)!);
+      for (const [name, extra] of rule.extraFields) fields[name] = extra.compiled.render(event);
+      sorted = {};
+      for (const name of this.sortedFieldNames(rule)) sorted[name] = fields[name] ?? null;
     }
-    return {
-      time: src.timestampOf(event),
+    return createAlert({
+      timeNs: src.timestampOf(event),
       rule: rule.name,
       priority: priorityName(rule.priority),
       source: rule.source,
       hostname,
-      message: rule.format.render(event),
+      output: rule.format.render(event),
       tags: rule.tags,
       outputFields: sorted,
-    };
+    });
   }
 }

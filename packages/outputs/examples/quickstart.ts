@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FalcoMetrics, createAlert, createOutputs } from '@falco-ts/outputs';
+import { createAlert } from '@falco-ts/alert';
+import { FalcoMetrics, createOutputs } from '@falco-ts/outputs';
 
 export async function quickstart(dir: string): Promise<{ lines: string[]; metrics: string }> {
   const metrics = new FalcoMetrics({ version: '0.1.0' });

@@ -4,7 +4,7 @@
  * thing the evaluation path calls; it never waits and never throws. Every alert that does not
  * reach the receiver is counted with a cause.
  */
-import type { Alert } from './alert';
+import type { Alert } from '@falco-ts/alert';
 import type { BackoffOptions } from './backoff';
 import { Waker, backoffDelay } from './backoff';
 import { toDeliveryError } from './errors';

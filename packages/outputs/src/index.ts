@@ -1,13 +1,9 @@
-export type { Alert, AlertInit, FieldValue, Priority } from './alert';
-export { PRIORITIES, createAlert, defaultHostname, internalAlert, nowNs, parsePriority, priorityLevel } from './alert';
 export type { DeliveryObserver, DrainResult, DropCause } from './channel';
 export { DROP_CAUSES, DeliveryChannel } from './channel';
 export type { ConfigOf, ConfigSchema, FieldSpec, FieldType } from './config-schema';
 export { parseSection } from './config-schema';
 export type { ConfigErrorContext, DeliveryErrorContext, OutputsErrorCode, SpoolErrorContext } from './errors';
 export { DeliveryError, OutputsConfigError, SpoolCorruptError } from './errors';
-export type { FormatOptions } from './format';
-export { DEFAULT_FORMAT, formatAlert, formatJson, formatText, isoTime, textTime } from './format';
 export type { EventStats, MetricsOptions, WatchStats } from './metrics';
 export { FalcoMetrics, metricsRequestHandler } from './metrics';
 export type { FalcoConfig, OutputsOptions, OutputsPlan, SinkStats } from './outputs';

@@ -7,8 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, release } from 'node:os';
 import type * as PromClient from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { Alert } from './alert';
-import { defaultHostname, priorityLevel } from './alert';
+import { defaultHostname, priorityLevel, type Alert } from '@falco-ts/alert';
 import type { DeliveryObserver, DropCause } from './channel';
 import {
   hostBootNs,

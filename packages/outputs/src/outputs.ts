@@ -4,13 +4,12 @@
  * `shutdown` on SIGTERM.
  */
 import type { Writable } from 'node:stream';
-import type { Alert } from './alert';
+import type { Alert, FormatOptions } from '@falco-ts/alert';
 import type { DeliveryObserver, DrainResult, DropCause } from './channel';
 import { DROP_CAUSES, DeliveryChannel } from './channel';
 import type { ConfigOf, ConfigSchema } from './config-schema';
 import { parseSection } from './config-schema';
 import { configError } from './errors';
-import type { FormatOptions } from './format';
 import type { FalcoMetrics } from './metrics';
 import type { Sink, SinkContext, SinkDefinition } from './sink';
 import { SINKS } from './sinks/index';

@@ -4,9 +4,8 @@
  * the docs against the directory).
  */
 import type { Writable } from 'node:stream';
-import type { Alert } from './alert';
+import type { Alert, FormatOptions } from '@falco-ts/alert';
 import type { ConfigOf, ConfigSchema } from './config-schema';
-import type { FormatOptions } from './format';
 
 export interface SinkContext {
   /** Global formatting settings (`json_output`, `json_include_*`, `time_format_iso_8601`). */

@@ -7,8 +7,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Alert, FieldValue, Priority } from './alert';
-import { parsePriority } from './alert';
+import { parsePriority, priorityName, type Alert, type FieldValue, type PriorityName } from '@falco-ts/alert';
 import { SpoolCorruptError } from './errors';
 
 const LOG = 'alerts.jsonl';
@@ -68,7 +67,8 @@ export function decodeAlert(line: string, file: string, lineNo: number): Alert {
   } catch (err) {
     throw new SpoolCorruptError({ file, line: lineNo }, `not a JSON record: ${(err as Error).message}`);
   }
-  const priority: Priority | undefined = typeof rec.p === 'string' ? parsePriority(rec.p) : undefined;
+  const level = typeof rec.p === 'string' ? parsePriority(rec.p) : undefined;
+  const priority: PriorityName | undefined = level === undefined ? undefined : priorityName(level);
   if (typeof rec.id !== 'string' || typeof rec.t !== 'string' || !/^\d+$/.test(rec.t) || priority === undefined || typeof rec.r !== 'string') {
     throw new SpoolCorruptError({ file, line: lineNo }, 'record lacks id, time, rule or a valid priority');
   }

@@ -1,4 +1,5 @@
-import type { Alert, DeliveryObserver, DropCause, Sink } from '@falco-ts/outputs';
+import type { Alert } from '@falco-ts/alert';
+import type { DeliveryObserver, DropCause, Sink } from '@falco-ts/outputs';
 import { DeliveryChannel, DeliveryError, Spool } from '@falco-ts/outputs';
 import { sampleAlert } from './helpers/alerts';
 import { sleep, tempDir, waitFor } from './helpers/net';

@@ -1,5 +1,6 @@
 import { createServer, get } from 'node:http';
-import { FalcoMetrics, internalAlert, metricsRequestHandler } from '@falco-ts/outputs';
+import { internalAlert } from '@falco-ts/alert';
+import { FalcoMetrics, metricsRequestHandler } from '@falco-ts/outputs';
 import { sampleAlert } from './helpers/alerts';
 import { buildOutputs } from './helpers/build';
 import { freePort } from './helpers/net';

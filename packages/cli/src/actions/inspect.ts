@@ -74,12 +74,12 @@ export async function runInspect(argv: readonly string[], io: CliIo = processIo(
     return 1;
   }
   let printed = 0;
-  const sink = {
-    rule(a: { message: string }) {
+  const sink: Pick<AlertSink, 'rule'> = {
+    rule(a) {
       printed++;
-      io.stdout(`${a.message}\n`);
+      io.stdout(`${a.output}\n`);
     },
-  } as unknown as AlertSink;
+  };
   const drops = new DropMonitor({ ...config.drops, actions: ['ignore'] }, { log: () => undefined, critical: () => undefined, alert: () => undefined }, false);
   const stop = new StopSignal();
   const common = { rules: { engine }, syscall, alerts: sink, hostname: '', matching: 'first' as const, drops, stopped: () => stop.stopped };

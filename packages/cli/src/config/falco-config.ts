@@ -2,11 +2,9 @@
  * The typed view of a loaded configuration tree: every key the command acts on, with Falco's
  * defaults and its validation rules. Keys it does not know are ignored.
  */
+import { PRIORITIES, parsePriority, type PriorityLevel } from '@falco-ts/alert';
 import { configErrors } from '../errors';
 import type { YamlMap } from './override';
-
-export const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'] as const;
-export type PriorityName = (typeof PRIORITIES)[number];
 
 /** `rules`: only rules with `capture: true` start a capture; `all_rules`: every rule does. */
 export type CaptureMode = 'rules' | 'all_rules';
@@ -27,8 +25,8 @@ export interface FalcoConfig {
   ruleSelections: RuleSelection[];
   engineKind: EngineKind;
   replayCaptureFile: string;
-  /** Minimum priority of rules to load: index into PRIORITIES (lower = more severe). */
-  minPriority: number;
+  /** Minimum priority of rules to load (lower = more severe). */
+  minPriority: PriorityLevel;
   jsonOutput: boolean;
   jsonIncludeOutputProperty: boolean;
   jsonIncludeTagsProperty: boolean;
@@ -98,14 +96,6 @@ function strList(tree: YamlMap, path: string): string[] {
   if (typeof v === 'string') return [v];
   if (!Array.isArray(v)) throw configErrors.invalidValue(path, `Error reading config: ${path} must be a list`);
   return v.filter((x) => x !== null && x !== undefined).map((x) => String(x));
-}
-
-/** Parses a priority name as Falco does: case-insensitive, `info` for `informational`. */
-export function parsePriority(text: string): number | undefined {
-  const t = text.trim().toLowerCase();
-  const name = t === 'info' ? 'informational' : t;
-  const i = (PRIORITIES as readonly string[]).indexOf(name);
-  return i < 0 ? undefined : i;
 }
 
 function ruleSelections(tree: YamlMap): RuleSelection[] {
@@ -221,8 +211,10 @@ export function interpretConfig(tree: YamlMap, configName = ''): FalcoConfig {
     throw configErrors.invalidValue('syscall_event_timeouts.max_consecutives', `Error reading config file(${configName}): the maximum consecutive timeouts without an event must be an unsigned integer > 0`);
   }
   const prioText = str(tree, 'priority', 'debug');
-  const minPriority = parsePriority(prioText);
-  if (minPriority === undefined) throw configErrors.invalidValue('priority', `Unknown priority "${prioText}"--must be one of emergency, alert, critical, error, warning, notice, informational, debug`);
+  const minPriority = parsePriority(prioText.trim());
+  if (minPriority === undefined) {
+    throw configErrors.invalidValue('priority', `Unknown priority "${prioText}"--must be one of ${PRIORITIES.map((p) => p.toLowerCase()).join(', ')}`);
+  }
 
   const ruleMatching = str(tree, 'rule_matching', 'first');
   if (ruleMatching !== 'first' && ruleMatching !== 'all') {

@@ -1,11 +1,9 @@
 /**
- * From the engine's rule match to the outputs: converts the engine alert to the outputs' alert
- * model, counts alerts for the end-of-run summary Falco prints, and hands them to the sinks.
+ * From the engine's rule match to the outputs: counts alerts for the end-of-run summary Falco
+ * prints, and hands them to the sinks.
  */
-import type { Engine } from '@falco-ts/engine';
-import { createAlert, type Alert, type FieldValue, type Outputs } from '@falco-ts/outputs';
-
-type EngineAlert = ReturnType<Engine['alert']>;
+import type { Alert } from '@falco-ts/alert';
+import type { Outputs } from '@falco-ts/outputs';
 
 export class AlertCounter {
   total = 0;
@@ -29,28 +27,12 @@ export class AlertCounter {
   }
 }
 
-export function toOutputAlert(a: EngineAlert): Alert {
-  const fields: Record<string, FieldValue> = {};
-  for (const [k, v] of a.outputFields) fields[k] = v as FieldValue;
-  return createAlert({
-    rule: a.rule,
-    priority: a.priority,
-    source: a.source,
-    output: a.message,
-    tags: a.tags,
-    outputFields: fields,
-    timeNs: a.time,
-    hostname: a.hostname,
-  });
-}
-
 /** Emits alerts to the outputs and counts the rule alerts. */
 export class AlertSink {
   readonly counter = new AlertCounter();
   constructor(private readonly outputs: Pick<Outputs, 'emit'>) {}
 
-  rule(a: EngineAlert): void {
-    const alert = toOutputAlert(a);
+  rule(alert: Alert): void {
     this.counter.add(alert);
     this.outputs.emit(alert);
   }

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseInitConfig, parseOpenParams, readAuditFile, type AuditEvent, type AuditInput, type AuditWebhookLimits, type Engine } from '@falco-ts/engine';
-import { nowNs, type FalcoMetrics } from '@falco-ts/outputs';
+import { nowNs } from '@falco-ts/alert';
+import type { FalcoMetrics } from '@falco-ts/outputs';
 import type { AppContext } from '../app';
 import { runErrors } from '../errors';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';

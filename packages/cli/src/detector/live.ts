@@ -20,7 +20,7 @@ export interface LiveOptions {
   /** Read per batch, so a reload (SIGHUP) swaps the rules between batches. */
   rules: { engine: Engine };
   syscall: SyscallSourceHandle;
-  alerts: AlertSink;
+  alerts: Pick<AlertSink, 'rule'>;
   hostname: string;
   matching: 'first' | 'all';
   drops: DropMonitor;

@@ -9,7 +9,7 @@
  * counter gets its label values appended (`scap.n_drops_buffer_open_enter`), and rule matches are
  * `rules.<rule name>`.
  */
-import { internalAlert, type Alert } from '@falco-ts/outputs';
+import { internalAlert, type Alert } from '@falco-ts/alert';
 
 export const METRICS_RULE = 'Falco internal: metrics snapshot';
 

@@ -5,7 +5,8 @@
  * the old outputs drain everything they queued (within their drain deadline) and close, then the
  * held alerts go to the new outputs, in order, before any later one.
  */
-import { createOutputs, type Alert, type DrainResult, type FalcoMetrics, type Outputs, type SinkStats } from '@falco-ts/outputs';
+import type { Alert } from '@falco-ts/alert';
+import { createOutputs, type DrainResult, type FalcoMetrics, type Outputs, type SinkStats } from '@falco-ts/outputs';
 import type { YamlMap } from '../config/override';
 import { BlockBufferedStream } from './buffered-stream';
 import type { Writable } from 'node:stream';

@@ -19,7 +19,7 @@ export interface ReplayOptions {
   /** Read per batch, so a reload (SIGHUP) swaps the rules between batches. */
   rules: { engine: Engine };
   syscall: SyscallSourceHandle;
-  alerts: AlertSink;
+  alerts: Pick<AlertSink, 'rule'>;
   hostname: string;
   matching: 'first' | 'all';
   drops: DropMonitor;

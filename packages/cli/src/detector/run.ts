@@ -6,7 +6,8 @@
 import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Engine } from '@falco-ts/engine';
-import { FalcoMetrics, defaultHostname, internalAlert } from '@falco-ts/outputs';
+import { defaultHostname, internalAlert } from '@falco-ts/alert';
+import { FalcoMetrics } from '@falco-ts/outputs';
 import type { AppContext } from '../app';
 import { DropMonitor } from '../drops';
 import { runErrors } from '../errors';

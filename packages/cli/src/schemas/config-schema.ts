@@ -5,8 +5,8 @@
  * an edit. Unknown keys are allowed, as the command ignores them (Falco's configuration has many
  * keys this detector has no use for).
  */
+import { PRIORITIES } from '@falco-ts/alert';
 import { DELIVERY_SCHEMA, FORMAT_SCHEMA, QUEUE_SCHEMA, SINKS, SPOOL_SCHEMA, type ConfigSchema, type FieldSpec } from '@falco-ts/outputs';
-import { PRIORITIES } from '../config/falco-config';
 import { boolean, integer, JSON_SCHEMA_DRAFT, number, object, oneOf, stringList, text, type JsonSchema } from './json-schema';
 
 function fieldSchema(spec: FieldSpec): JsonSchema {
@@ -87,7 +87,7 @@ export function configSchema(): JsonSchema {
         drop_failed_exit: boolean('Accepted for compatibility.'),
       }),
     }),
-    priority: oneOf('Minimum priority of the rules loaded.', [...PRIORITIES, 'info'], 'debug', true),
+    priority: oneOf('Minimum priority of the rules loaded.', [...PRIORITIES.map((p) => p.toLowerCase()), 'info'], 'debug', true),
     rule_matching: oneOf('`first`: one alert per event, from the first matching rule; `all`: one per matching rule.', ['first', 'all'], 'first'),
     log_level: oneOf('Lowest level of log message written.', LOG_LEVELS, 'info', true),
     log_stderr: boolean('Write log messages to standard error.', true),

@@ -6,7 +6,7 @@
  * that need the whole file (an append to a rule that does not exist, a condition that does not
  * compile) are the loader's, not the schema's.
  */
-import { PRIORITIES } from '../config/falco-config';
+import { PRIORITIES } from '@falco-ts/alert';
 import { JSON_SCHEMA_DRAFT, boolean, integer, oneOf, text, type JsonSchema } from './json-schema';
 
 const APPEND_REPLACE = ['append', 'replace'];
@@ -94,7 +94,7 @@ const definitions: Record<string, JsonSchema> = {
       desc: text('What the rule detects.'),
       condition: text('Filter expression.'),
       output: text('Alert text, with %field references.'),
-      priority: oneOf('Alert priority.', [...PRIORITIES, 'info'], undefined, true),
+      priority: oneOf('Alert priority.', [...PRIORITIES.map((p) => p.toLowerCase()), 'info'], undefined, true),
       source: text('Event source (default syscall).'),
       enabled: boolean('Whether the rule is loaded enabled (default true).'),
       tags: { type: ['array', 'null'], items: scalar, description: 'Tags (MITRE ATT&CK, maturity, ...).' },

@@ -27,7 +27,7 @@ import { LoadError } from './load-error';
 import { DEPRECATED_FIELDS, MSG } from './messages';
 import type { LoadResult } from './result';
 import type { ListInfo, MacroInfo, RuleInfo } from './infos';
-import type { Priority } from './priority';
+import type { PriorityLevel } from '@falco-ts/alert';
 import { appendExceptions, substituteList } from './text-expansion';
 import { eventCodesOf } from '../ruleset/evttypes';
 import { compileFormat, type CompiledFormat } from '../output/compiled-format';
@@ -109,7 +109,7 @@ export interface CompiledRule {
   name: string;
   source: string;
   description: string;
-  priority: Priority;
+  priority: PriorityLevel;
   tags: readonly string[];
   enabled: boolean;
   capture: boolean;

@@ -8,7 +8,7 @@ import type { EventSource } from '../source';
 import type { Collector } from './collector';
 import type { CompileOutput, CompiledMacro, CompiledRule } from './compiler';
 import { eventCodesOf } from '../ruleset/evttypes';
-import { priorityName } from './priority';
+import { priorityName } from '@falco-ts/alert';
 import { formatVersion } from './versions';
 
 export interface RuleDescription {

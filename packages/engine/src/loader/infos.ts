@@ -3,7 +3,7 @@
  * overrides), plus version requirements. These are plain data; compilation happens later.
  */
 import type { LoadContext } from './context';
-import type { Priority } from './priority';
+import type { PriorityLevel } from '@falco-ts/alert';
 
 export interface ListInfo {
   name: string;
@@ -52,7 +52,7 @@ export interface RuleInfo {
   output: string;
   outputCtx: LoadContext;
   desc: string;
-  priority: Priority;
+  priority: PriorityLevel;
   source: string;
   enabled: boolean;
   warnEvttypes: boolean;
@@ -78,7 +78,7 @@ export interface RuleUpdateInfo {
   desc?: string;
   tags?: string[];
   exceptions?: ExceptionInfo[];
-  priority?: Priority;
+  priority?: PriorityLevel;
   enabled?: boolean;
   warnEvttypes?: boolean;
   skipIfUnknownFilter?: boolean;

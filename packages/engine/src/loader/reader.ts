@@ -9,7 +9,7 @@ import type { Collector } from './collector';
 import { sortedUnique } from './collector';
 import { LoadError } from './load-error';
 import { MSG, type ItemType } from './messages';
-import { parsePriority, type Priority } from './priority';
+import { parsePriority, type PriorityLevel } from '@falco-ts/alert';
 import type { LoadResult } from './result';
 import type { ExceptionEntry, ExceptionInfo, ListInfo, MacroInfo, RuleInfo, RuleUpdateInfo } from './infos';
 import { parseVersion, type Version } from './versions';
@@ -297,7 +297,7 @@ export class RulesReader {
     else this.collector.defineMacro(info);
   }
 
-  private priority(item: YAMLMap, ctx: LoadContext): Priority {
+  private priority(item: YAMLMap, ctx: LoadContext): PriorityLevel {
     const text = this.string(item, 'priority', ctx);
     const p = parsePriority(text);
     if (p === undefined) fail('Invalid priority', this.ctxOf(mapGet(item, 'priority'), 'rule priority', '', ctx));

@@ -3,12 +3,10 @@
  * `output_fields` of its JSON form. Only called for events that matched a rule, so it favours
  * clarity over avoiding allocations.
  */
+import type { FieldValue as OutputFieldValue } from '@falco-ts/alert';
 import type { FieldDefinition, FieldValue } from '@falco-ts/filter-lang';
 import type { EventSource } from '../source';
 import { parseFormat, type FieldSegment, type ParsedFormat } from './format';
-
-/** A value of `output_fields`: numbers as numbers (64-bit ones as bigint), `null` when missing. */
-export type OutputFieldValue = string | number | bigint | boolean | null | readonly OutputFieldValue[];
 
 const NUMERIC = new Set([
   'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'double', 'abstime', 'reltime',
@@ -26,8 +24,11 @@ export interface CompiledFormat<E> {
   /** Tokens in order of appearance, without duplicates. */
   readonly fieldNames: readonly string[];
   render(event: E): string;
-  /** The `output_fields` values, keyed by token, in sorted token order (the order alerts list them). */
-  fields(event: E): Map<string, OutputFieldValue>;
+  /**
+   * The `output_fields` values, keyed by token, in sorted token order (the order alerts list
+   * them): numbers as numbers (64-bit ones as bigint), `null` when missing.
+   */
+  fields(event: E): Record<string, OutputFieldValue>;
 }
 
 export function compileFormat<E>(format: string, source: EventSource<E>): CompiledFormat<E> {
@@ -84,21 +85,21 @@ export function compileFormat<E>(format: string, source: EventSource<E>): Compil
       }
       return out;
     },
-    fields(event: E): Map<string, OutputFieldValue> {
-      const out = new Map<string, OutputFieldValue>();
+    fields(event: E): Record<string, OutputFieldValue> {
+      const out: Record<string, OutputFieldValue> = {};
       for (const b of sortedBound) {
         const raw = extract(b, event);
         if (raw === undefined) {
-          out.set(b.segment.token, null);
+          out[b.segment.token] = null;
           continue;
         }
         if (b.segment.transformers.length > 0) {
           const v = applyTransformers(b.segment.transformers, raw);
-          out.set(b.segment.token, typeof v === 'number' ? v : renderValue(v));
+          out[b.segment.token] = typeof v === 'number' ? v : renderValue(v);
           continue;
         }
         const custom = source.jsonField?.(b.segment.field, raw, event);
-        out.set(b.segment.token, custom !== undefined ? custom : jsonValue(b.def, raw));
+        out[b.segment.token] = custom !== undefined ? custom : jsonValue(b.def, raw);
       }
       return out;
     },
@@ -121,7 +122,8 @@ export function renderValue(v: Exclude<FieldValue, undefined> | number): string 
 }
 
 function jsonValue(def: FieldDefinition<unknown>, v: Exclude<FieldValue, undefined>): OutputFieldValue {
-  if (Array.isArray(v)) return (v as readonly Exclude<FieldValue, undefined>[]).map((x) => jsonValue(def, x));
+  // List fields hold scalars, so the elements' values are scalars too.
+  if (Array.isArray(v)) return (v as readonly Exclude<FieldValue, undefined>[]).map((x) => jsonValue(def, x)) as OutputFieldValue;
   if (NUMERIC.has(def.type)) {
     if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
     if (typeof v === 'number') return v;

@@ -1,5 +1,5 @@
 import { Engine } from '../../src/engine';
-import { alertJson } from '../../src/output/alert';
+import { formatJson } from '@falco-ts/alert';
 import { testSource, type TestEvent } from '../test-source';
 
 const RULES = `
@@ -62,9 +62,9 @@ describe('Engine.processEvent', () => {
     const e = engine();
     const [rule] = e.processEvent('syscall', catOpen);
     const alert = e.alert(rule!, catOpen, 'h');
-    expect(alertJson(alert, { utcOffsetMinutes: 0 })).toBe(
+    expect(formatJson(alert, { utcOffsetMinutes: 0 })).toBe(
       '{"hostname":"h","output":"00:00:01.000000000: Warning cat opened /etc/passwd (pid=7)",' +
-        '"output_fields":{"fd.name":"/etc/passwd","proc.pid":7},"priority":"Warning","rule":"open by cat",' +
+        '"output_fields":{"evt.time":1000000000,"fd.name":"/etc/passwd","proc.pid":7},"priority":"Warning","rule":"open by cat",' +
         '"source":"syscall","tags":["cat","file"],"time":"1970-01-01T00:00:01.000000000Z"}',
     );
   });
@@ -77,7 +77,7 @@ describe('Engine.processEvent', () => {
     expect(e.rule('open by cat')!.output).toBe('cat opened %fd.name (pid=%proc.pid) user=%user.name');
     expect(e.rule('any open')!.output).toBe('open %fd.name');
     const alert = e.alert(e.rule('any open')!, catOpen, 'h');
-    expect(alert.outputFields.get('who')).toBe('cat!');
+    expect(alert.outputFields['who']).toBe('cat!');
   });
 
   it('rejects unknown sources', () => {

@@ -9,7 +9,7 @@ import { openScap } from '@falco-ts/driver';
 import { Engine } from '../../src/engine';
 import { SyscallSource } from '../../src/syscall/source';
 import type { SyscallEvent } from '../../src/fields/event';
-import { alertJson, type Alert } from '../../src/output/alert';
+import { formatJson, type Alert } from '@falco-ts/alert';
 
 const CAPTURE = join(__dirname, '../../../../../shared/conformance/falco/captures/cat_write.scap');
 
@@ -61,9 +61,9 @@ describe('replaying cat_write.scap', () => {
 
   it('renders Falco alerts with typed output fields', async () => {
     const alerts = await replay('first');
-    const open = alerts.find((a) => a.rule === 'open_from_cat' && a.outputFields.get('fd.name') === '/dev/null');
+    const open = alerts.find((a) => a.rule === 'open_from_cat' && a.outputFields['fd.name'] === '/dev/null');
     expect(open).toBeDefined();
-    const json = JSON.parse(alertJson(open!, { utcOffsetMinutes: 0 })) as Record<string, unknown>;
+    const json = JSON.parse(formatJson(open!, { utcOffsetMinutes: 0 })) as Record<string, unknown>;
     expect(json).toMatchObject({
       hostname: 'test-host',
       priority: 'Warning',

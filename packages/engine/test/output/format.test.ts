@@ -1,6 +1,5 @@
 import { parseFormat } from '../../src/output/format';
 import { compileFormat } from '../../src/output/compiled-format';
-import { alertJson, alertText, clockTime, isoTime, type Alert } from '../../src/output/alert';
 import { testSource } from '../test-source';
 
 const isField = (n: string): boolean => ['proc.name', 'fd.name', 'proc.aname', 'evt.type'].includes(n);
@@ -44,45 +43,6 @@ describe('compileFormat', () => {
 
   it('gives typed output fields with null for missing', () => {
     const f = compileFormat('%proc.name %proc.pid %fd.name', source);
-    expect(Object.fromEntries(f.fields(event))).toEqual({ 'proc.name': 'cat', 'proc.pid': 42, 'fd.name': null });
-  });
-});
-
-describe('alerts', () => {
-  const alert: Alert = {
-    time: 1700000000123456789n,
-    rule: 'Read file',
-    priority: 'Warning',
-    source: 'syscall',
-    hostname: 'host',
-    message: 'file=/etc/shadow "quoted"',
-    tags: ['a', 'b'],
-    outputFields: new Map<string, string | number | bigint | null>([
-      ['evt.time', 1700000000123456789n],
-      ['fd.name', '/etc/shadow'],
-      ['proc.pid', null],
-    ]),
-  };
-
-  it('formats times with nanoseconds', () => {
-    expect(isoTime(alert.time)).toBe('2023-11-14T22:13:20.123456789Z');
-    expect(clockTime(alert.time, 0)).toBe('22:13:20.123456789');
-    expect(clockTime(alert.time, 60)).toBe('23:13:20.123456789');
-  });
-
-  it('renders the text line', () => {
-    expect(alertText(alert, { utcOffsetMinutes: 0 })).toBe('22:13:20.123456789: Warning file=/etc/shadow "quoted"');
-  });
-
-  it('renders Falco JSON with sorted keys and exact 64-bit numbers', () => {
-    expect(alertJson(alert, { utcOffsetMinutes: 0 })).toBe(
-      '{"hostname":"host","output":"22:13:20.123456789: Warning file=/etc/shadow \\"quoted\\"",' +
-        '"output_fields":{"evt.time":1700000000123456789,"fd.name":"/etc/shadow","proc.pid":null},' +
-        '"priority":"Warning","rule":"Read file","source":"syscall","tags":["a","b"],' +
-        '"time":"2023-11-14T22:13:20.123456789Z"}',
-    );
-    expect(alertJson(alert, { includeTags: false, includeOutputFields: false, includeOutput: false })).toBe(
-      '{"hostname":"host","priority":"Warning","rule":"Read file","source":"syscall","time":"2023-11-14T22:13:20.123456789Z"}',
-    );
+    expect(f.fields(event)).toEqual({ 'proc.name': 'cat', 'proc.pid': 42, 'fd.name': null });
   });
 });

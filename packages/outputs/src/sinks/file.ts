@@ -1,7 +1,7 @@
 /** `file_output`: appends alerts to a file; re-opened on SIGHUP so log rotation works. */
 import type { FileHandle } from 'node:fs/promises';
 import { appendFile, open } from 'node:fs/promises';
-import { formatAlert } from '../format';
+import { formatAlert } from '@falco-ts/alert';
 import { defineSink } from '../sink';
 
 export const fileSink = defineSink({

@@ -9,10 +9,8 @@ import { dirname, join } from 'node:path';
 import type { GrpcObject, ServerDuplexStream, ServerUnaryCall, ServerWritableStream, ServiceClientConstructor, sendUnaryData } from '@grpc/grpc-js';
 import type * as GrpcJsModule from '@grpc/grpc-js';
 import type * as ProtoLoaderModule from '@grpc/proto-loader';
-import type { Alert, FieldValue } from '../alert';
-import { priorityLevel } from '../alert';
+import { formatText, priorityLevel, type Alert, type FieldValue } from '@falco-ts/alert';
 import { configError } from '../errors';
-import { formatText } from '../format';
 import { RingQueue } from '../ring-queue';
 import { defineSink } from '../sink';
 

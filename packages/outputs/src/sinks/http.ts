@@ -9,9 +9,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { Alert } from '../alert';
+import { formatJson, formatText, type Alert } from '@falco-ts/alert';
 import { configError, deliveryError } from '../errors';
-import { formatJson, formatText } from '../format';
 import { defineSink } from '../sink';
 
 const gzipAsync = promisify(gzip);

@@ -7,9 +7,8 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions, JetStreamClient, NatsConnection } from 'nats';
 import type * as NatsModule from 'nats';
-import type { Alert } from '../alert';
+import { formatJson, type Alert } from '@falco-ts/alert';
 import { configError, deliveryError } from '../errors';
-import { formatJson } from '../format';
 import { defineSink } from '../sink';
 
 /** A NATS subject token from a rule name: lower case, runs of anything else than [a-z0-9] → `_`. */

@@ -5,9 +5,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { Alert } from '../alert';
+import { formatAlert, type Alert } from '@falco-ts/alert';
 import { deliveryError } from '../errors';
-import { formatAlert } from '../format';
 import { defineSink } from '../sink';
 
 function startShell(command: string): ChildProcess {

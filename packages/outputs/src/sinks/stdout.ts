@@ -1,6 +1,6 @@
 /** `stdout_output`: one line per alert on standard output. */
 import { once } from 'node:events';
-import { formatAlert } from '../format';
+import { formatAlert } from '@falco-ts/alert';
 import { defineSink } from '../sink';
 
 export const stdoutSink = defineSink({

@@ -9,10 +9,8 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type * as UnixSocketModule from 'node-unix-socket';
 import type { DgramSocket } from 'node-unix-socket';
-import type { Alert } from '../alert';
-import { priorityLevel } from '../alert';
+import { formatAlert, isoTime, priorityLevel, type Alert } from '@falco-ts/alert';
 import { configError, deliveryError } from '../errors';
-import { formatAlert, isoTime } from '../format';
 import { defineSink } from '../sink';
 
 const FACILITIES: Record<string, number> = {

@@ -1,5 +1,5 @@
-import type { Alert } from '@falco-ts/outputs';
-import { createAlert } from '@falco-ts/outputs';
+import type { Alert } from '@falco-ts/alert';
+import { createAlert } from '@falco-ts/alert';
 
 /** A realistic syscall alert; `i` makes rule output and id distinct. */
 export function sampleAlert(i = 0, overrides: Partial<Alert> = {}): Alert {

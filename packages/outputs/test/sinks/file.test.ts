@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatText } from '@falco-ts/outputs';
+import { formatText } from '@falco-ts/alert';
 import { sampleAlert } from '../helpers/alerts';
 import { buildOutputs } from '../helpers/build';
 import { tempDir } from '../helpers/net';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_FORMAT, formatJson } from '@falco-ts/outputs';
+import { DEFAULT_FORMAT, formatJson } from '@falco-ts/alert';
 import { sampleAlert } from '../helpers/alerts';
 import { buildOutputs } from '../helpers/build';
 import { tempDir } from '../helpers/net';

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { formatJson, DEFAULT_FORMAT } from '@falco-ts/outputs';
+import { formatJson, DEFAULT_FORMAT } from '@falco-ts/alert';
 import { sampleAlert } from '../helpers/alerts';
 import { buildOutputs } from '../helpers/build';
 

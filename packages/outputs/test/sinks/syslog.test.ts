@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DgramSocket } from 'node-unix-socket';
-import { formatText } from '@falco-ts/outputs';
+import { formatText } from '@falco-ts/alert';
 import { sampleAlert } from '../helpers/alerts';
 import { buildOutputs } from '../helpers/build';
 import { tempDir, waitFor } from '../helpers/net';

@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
-import type { Alert, FalcoConfig } from '@falco-ts/outputs';
-import { FalcoMetrics, createAlert, createOutputs, falcoGrpcClients } from '@falco-ts/outputs';
+import { createAlert, type Alert } from '@falco-ts/alert';
+import type { FalcoConfig } from '@falco-ts/outputs';
+import { FalcoMetrics, createOutputs, falcoGrpcClients } from '@falco-ts/outputs';
 import type { Bench, BenchRow } from '../bench';
 
 function alerts(n: number): Alert[] {

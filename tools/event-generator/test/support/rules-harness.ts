@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Engine, SyscallFieldRegistry, SyscallSource, alertJson, type CompiledRule, type ContainerInfo } from '@falco-ts/engine';
+import { formatJson } from '@falco-ts/alert';
+import { Engine, SyscallFieldRegistry, SyscallSource, type CompiledRule, type ContainerInfo } from '@falco-ts/engine';
 import { batchOf, type Endpoint, type EventSpec } from './events';
 
 export const RULES_FILE = path.resolve(__dirname, '../../../../rules/falco_rules.yaml');
@@ -105,7 +106,7 @@ export function harness(container: Partial<ContainerInfo> = {}): Harness {
   if (r.errors.length > 0 || r.warnings.length > 0) throw new Error(`default rules do not load cleanly: ${JSON.stringify(r.toJSON())}`);
   const each = (events: readonly EventSpec[], fn: (rule: CompiledRule, alert: () => string) => void): void => {
     source.forEach(batchOf(events), (e) => {
-      for (const rule of engine.processEvent('syscall', e, { matching: 'all' })) fn(rule, () => alertJson(engine.alert(rule, e, 'rules-test')));
+      for (const rule of engine.processEvent('syscall', e, { matching: 'all' })) fn(rule, () => formatJson(engine.alert(rule, e, 'rules-test')));
     });
   };
   return {

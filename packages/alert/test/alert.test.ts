@@ -1,12 +1,15 @@
-import { PRIORITIES, createAlert, defaultHostname, internalAlert, parsePriority, priorityLevel } from '@falco-ts/outputs';
+import { PRIORITIES, createAlert, defaultHostname, internalAlert, parsePriority, priorityLevel, priorityName } from '@falco-ts/alert';
 import { hostname } from 'node:os';
 
 describe('alert model', () => {
   it("knows Falco's priorities in order, case-insensitively, with the `info` spelling", () => {
     expect(PRIORITIES.map((p) => priorityLevel(p))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(parsePriority('WARNING')).toBe('Warning');
-    expect(parsePriority('info')).toBe('Informational');
+    expect(PRIORITIES.map((p) => priorityName(priorityLevel(p)))).toEqual([...PRIORITIES]);
+    expect(parsePriority('WARNING')).toBe(4);
+    expect(parsePriority('informational')).toBe(6);
+    expect(parsePriority('info')).toBe(6);
     expect(parsePriority('loud')).toBeUndefined();
+    expect(parsePriority(' debug')).toBeUndefined();
   });
 
   it('takes the host name from FALCO_HOSTNAME when set', () => {

@@ -1,44 +1,13 @@
 /**
- * The alert model: what the engine produces for every rule match and what every sink receives.
- * It mirrors Falco's alert (`time`, `rule`, `priority`, `source`, `hostname`, `output`, `tags`,
- * `output_fields`).
+ * The alert model: what the engine builds for every rule match, what the detector raises about
+ * itself, and what every sink receives. It mirrors Falco's alert (`time`, `rule`, `priority`,
+ * `source`, `hostname`, `output`, `tags`, `output_fields`).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
+import type { PriorityName } from './priority';
 
-/** Falco's priorities, most severe first; the index is the syslog severity and the gRPC enum value. */
-export const PRIORITIES = [
-  'Emergency',
-  'Alert',
-  'Critical',
-  'Error',
-  'Warning',
-  'Notice',
-  'Informational',
-  'Debug',
-] as const;
-
-export type Priority = (typeof PRIORITIES)[number];
-
-const PRIORITY_BY_LOWER = new Map<string, Priority>([
-  ...PRIORITIES.map((p) => [p.toLowerCase(), p] as [string, Priority]),
-  // Falco's rules loader accepts these spellings too.
-  ['info', 'Informational'],
-]);
-
-/** Case-insensitive lookup of a priority name as written in rules files and configs. */
-export function parsePriority(name: string): Priority | undefined {
-  return PRIORITY_BY_LOWER.get(name.toLowerCase());
-}
-
-/** 0 (Emergency) … 7 (Debug), the numeric form used by syslog and the metrics labels. */
-const LEVEL = new Map<Priority, number>(PRIORITIES.map((p, i) => [p, i]));
-
-export function priorityLevel(priority: Priority): number {
-  return LEVEL.get(priority) ?? 7;
-}
-
-/** A typed output field value; `null` stands for a field the event does not have. */
+/** One output field's typed value; `null` stands for a field the event does not have. */
 export type FieldValue = string | number | bigint | boolean | null | readonly (string | number | bigint | boolean)[];
 
 export interface Alert {
@@ -47,19 +16,20 @@ export interface Alert {
   /** Event time in nanoseconds since the Unix epoch. */
   readonly timeNs: bigint;
   readonly rule: string;
-  readonly priority: Priority;
+  readonly priority: PriorityName;
   /** Event source: `syscall`, `k8s_audit`, `internal`, or a plugin source name. */
   readonly source: string;
   readonly hostname: string;
   /** The rule's formatted output, without the time and priority prefix. */
   readonly output: string;
   readonly tags: readonly string[];
+  /** The output's `%field` tokens (and extra output fields) with their values, sorted by name. */
   readonly outputFields: Readonly<Record<string, FieldValue>>;
 }
 
 export interface AlertInit {
   readonly rule: string;
-  readonly priority: Priority;
+  readonly priority: PriorityName;
   readonly source: string;
   readonly output: string;
   readonly tags?: readonly string[];
@@ -68,6 +38,9 @@ export interface AlertInit {
   readonly hostname?: string;
   readonly id?: string;
 }
+
+/** The source of the alerts the detector raises about itself, as Falco names it. */
+export const INTERNAL_SOURCE = 'internal';
 
 let cachedHostname: string | undefined;
 
@@ -99,14 +72,14 @@ export function createAlert(init: AlertInit): Alert {
 }
 
 /**
- * An alert about the detector itself (dropped kernel events, metadata failures), which Falco
+ * An alert about the detector itself (dropped kernel events, metrics snapshots), which Falco
  * emits with the `internal` source.
  */
 export function internalAlert(
   rule: string,
-  priority: Priority,
+  priority: PriorityName,
   output: string,
   outputFields: Readonly<Record<string, FieldValue>> = {},
 ): Alert {
-  return createAlert({ rule, priority, source: 'internal', output, outputFields, tags: [] });
+  return createAlert({ rule, priority, source: INTERNAL_SOURCE, output, outputFields, tags: [] });
 }
