@@ -5,6 +5,7 @@
  * accepting events afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -140,6 +141,10 @@ describe('k8s_audit webhook through the falco command', () => {
       expect(m).toMatch(/falcosecurity_falco_k8saudit_webhook_requests_total\{result="too_large"\} 1/);
       expect(m).toMatch(/falcosecurity_falco_k8saudit_webhook_requests_total\{result="accepted"\} 2/);
       expect(m).toMatch(/falcosecurity_falco_k8saudit_webhook_events_total 2/);
+      // Falco labels its file info metrics with each loaded file's sha256 (configuration.cpp, metrics).
+      const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+      expect(m).toContain(`falcosecurity_falco_sha256_rules_files_info{file_name="${RULES}",sha256="${sha(RULES)}"} 1`);
+      expect(m).toMatch(new RegExp(`falcosecurity_falco_sha256_config_files_info\\{file_name="[^"]*falco\\.yaml",sha256="${sha(join(dir, 'falco.yaml'))}"\\} 1`));
     } finally {
       expect(await d.stop()).toBe(0);
     }

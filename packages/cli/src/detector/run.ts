@@ -3,7 +3,8 @@
  * sources until they end or the run is stopped (`-M`, SIGINT/SIGTERM), then the drain and the
  * end-of-run summaries Falco prints.
  */
-import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Engine } from '@falco-ts/engine';
 import { defaultHostname, internalAlert } from '@falco-ts/alert';
@@ -150,7 +151,13 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   const replay = config.engineKind === 'replay';
   const metrics =
     config.metrics.enabled || config.webserver.prometheusMetricsEnabled
-      ? new FalcoMetrics({ version, engineName: config.engineKind, sources: enabled, rulesFiles: files.map((f) => ({ fileName: f.path, sha256: '' })) })
+      ? new FalcoMetrics({
+          version,
+          engineName: config.engineKind,
+          sources: enabled,
+          rulesFiles: files.map((f) => ({ fileName: f.path, sha256: sha256Of(f.path, f.content) })),
+          configFiles: ctx.loaded.files.map((f) => ({ fileName: f, sha256: sha256Of(f) })),
+        })
       : undefined;
   const factory: OutputsFactoryOptions = { version, metrics, log: (m) => logger.error(m), stdout: stdoutStream(ctx) };
   let outputs: SwitchableOutputs;
@@ -325,4 +332,18 @@ function kmodUnavailable(): Error {
   const device = '/dev/falco0';
   const why = existsSync(device) ? 'this detector reads events only through its own eBPF driver (engine.kind=modern_ebpf)' : 'No such file or directory';
   return runErrors.input(`error opening device ${device}. Make sure you have root credentials and that the falco module is loaded: ${why}`);
+}
+
+/**
+ * The sha256 of a loaded file's bytes, as Falco labels its `sha256_rules_files_info` and
+ * `sha256_config_files_info` metrics; the text already read stands in when the file is gone.
+ */
+function sha256Of(path: string, content?: string): string {
+  let bytes: Buffer | string | undefined = content;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    // keep the content read earlier, if any
+  }
+  return bytes === undefined ? '' : createHash('sha256').update(bytes).digest('hex');
 }
