@@ -1,6 +1,7 @@
 // Kubernetes through @kubernetes/client-node informers. The implementation, and the client library
 // (over a second of startup on a busy machine), load only when this provider is configured.
 import type * as KubernetesRuntime from '../orchestrators/kubernetes';
+import type * as CollectorRuntime from '../orchestrators/metacollector';
 import { defineProvider } from '../provider';
 import type { BackoffOptions } from '../reconnector';
 
@@ -18,14 +19,28 @@ export interface KubernetesOptions {
   /** Which cluster-wide resources to watch besides pods; default all. */
   readonly resources?: readonly KubernetesResource[];
   readonly backoff?: BackoffOptions;
+  /**
+   * A k8s-metacollector to watch instead of the API server (the k8smeta plugin's
+   * `collectorHostname`, `collectorPort`, `caPEMBundle`).
+   */
+  readonly collector?: { readonly hostname: string; readonly port: number; readonly caPEMBundle?: string };
 }
 
 export const kubernetesProvider = defineProvider({
   name: 'kubernetes',
   kind: 'kubernetes',
-  description: 'Kubernetes API informers for pods on this node and cluster-wide namespaces, deployments, replica sets, replication controllers and services.',
+  description: 'Kubernetes API informers for pods on this node and cluster-wide namespaces, deployments, replica sets, replication controllers and services, or a k8s-metacollector\'s Watch stream for the same.',
   defaultEndpoints: ['in-cluster service account', '$KUBECONFIG or ~/.kube/config'],
   create: (options: KubernetesOptions) => {
+    if (options.collector) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { MetacollectorClient } = require('../orchestrators/metacollector') as typeof CollectorRuntime;
+      return new MetacollectorClient({
+        ...options.collector,
+        ...(options.nodeName === undefined ? {} : { nodeName: options.nodeName }),
+        ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      });
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KubernetesInformers } = require('../orchestrators/kubernetes') as typeof KubernetesRuntime;
     return new KubernetesInformers(options);

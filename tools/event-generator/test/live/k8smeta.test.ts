@@ -1,17 +1,20 @@
 /**
- * End to end [privileged][slow]: the node-frontend deployment rule, live. The real `falco` command (modern
- * eBPF driver, default rules) configured with the container and k8smeta plugin entries; a private
+ * End to end [privileged][slow]: the node-frontend deployment rule, live. The real `falco` command
+ * (modern eBPF driver, default rules) configured with the container and k8smeta plugin entries; a private
  * real dockerd running a container labelled as a kubelet labels a pod's containers; and a local
  * server speaking the Kubernetes API wire protocol (list and watch, from recorded response shapes:
  * packages/metadata/test/support/kube-apiserver.ts) that describes its pod, replica set, deployment,
- * service and namespace. No live cluster is involved. Needs root and the built CLI (`pnpm build`).
+ * service and namespace, or a local gRPC server implementing k8s-metacollector's metadata.proto
+ * (packages/metadata/test/support/metacollector.ts) sending the same. No live cluster is
+ * involved. Needs root and the built CLI (`pnpm build`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeKubeApiServer } from '../../../../packages/metadata/test/support/kube-apiserver';
-import { startTestDocker, type TestDocker } from '../support/dockerd';
-import { startFalco, type JsonAlert } from '../support/falco-live';
+import { FakeMetacollector } from '../../../../packages/metadata/test/support/metacollector';
+import { startTestDocker } from '../support/dockerd';
+import { startFalco, type JsonAlert, type K8smetaEntry } from '../support/falco-live';
 
 const privileged = process.getuid?.() === 0 ? describe : describe.skip;
 
@@ -30,15 +33,16 @@ function docker(host: string, args: readonly string[]): Promise<string> {
   );
 }
 
-function describeCluster(api: FakeKubeApiServer): void {
-  api.apply('namespaces', 'ADDED', { kind: 'Namespace', apiVersion: 'v1', metadata: { name: NS, uid: '5b7d9f1a-3c5e-4b7d-9f1a-3c5e7b9d1f40', labels: { team: 'web', 'kubernetes.io/metadata.name': NS } } });
-  api.apply('deployments', 'ADDED', {
+/** The pod's namespace, deployment, replica set and service, as the API server returns them. */
+const CLUSTER = {
+  namespaces: { kind: 'Namespace', apiVersion: 'v1', metadata: { name: NS, uid: '5b7d9f1a-3c5e-4b7d-9f1a-3c5e7b9d1f40', labels: { team: 'web', 'kubernetes.io/metadata.name': NS } } },
+  deployments: {
     kind: 'Deployment',
     apiVersion: 'apps/v1',
     metadata: { name: 'node-frontend', namespace: NS, uid: DEPLOY_UID, labels: { app: 'node-frontend', tier: 'edge' } },
     spec: { selector: { matchLabels: { app: 'node-frontend' } } },
-  });
-  api.apply('replicasets', 'ADDED', {
+  },
+  replicasets: {
     kind: 'ReplicaSet',
     apiVersion: 'apps/v1',
     metadata: {
@@ -49,14 +53,14 @@ function describeCluster(api: FakeKubeApiServer): void {
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'node-frontend', uid: DEPLOY_UID, controller: true }],
     },
     spec: { selector: { matchLabels: { app: 'node-frontend', 'pod-template-hash': '6b8d4f9c7' } } },
-  });
-  api.apply('services', 'ADDED', {
+  },
+  services: {
     kind: 'Service',
     apiVersion: 'v1',
     metadata: { name: 'node-frontend', namespace: NS, uid: '9d1f3b5c-7e9a-4c1e-8b3d-5f7a9c1e3b50', labels: { exposure: 'public' } },
     spec: { selector: { app: 'node-frontend' } },
-  });
-}
+  },
+} as const;
 
 function pod(containerId: string) {
   return {
@@ -74,20 +78,80 @@ function pod(containerId: string) {
   };
 }
 
-privileged('the k8smeta entry: a node-frontend deployment pod runs a process other than node [privileged][slow]', () => {
-  let engine: TestDocker;
+interface Outcome {
+  readonly alerts: JsonAlert[];
+  readonly stderr: string;
+  readonly containerId: string;
+}
+
+/**
+ * falco with the k8smeta entry `entry` (plus the container entry on a private dockerd); a container
+ * labelled as the kubelet labels pod containers; `publishPod` describes its pod 1.5 s after the
+ * start, after the runtime's record: the second sleep (at 1 s) is the first event the pod's wait holds.
+ */
+async function runScenario(entry: K8smetaEntry, publishPod: (containerId: string) => void): Promise<Outcome> {
+  const engine = await startTestDocker();
+  try {
+    const falco = await startFalco(['k8smeta.deployment.name', 'k8smeta.svc.name', 'k8smeta.ns.label[team]'], 60000, engine.dockerHost, entry);
+    let containerId = '';
+    try {
+      containerId = await docker(engine.dockerHost, [
+        'create',
+        '--label', 'io.kubernetes.pod.name=node-frontend-6b8d4f9c7-q2x7z',
+        '--label', `io.kubernetes.pod.namespace=${NS}`,
+        '--label', `io.kubernetes.pod.uid=${POD_UID}`,
+        '--label', 'io.kubernetes.container.name=frontend',
+        engine.image, 'sh', '-c', 'sleep 1; sleep 2',
+      ]);
+      await docker(engine.dockerHost, ['start', containerId]);
+      await new Promise((r) => setTimeout(r, 1500));
+      publishPod(containerId);
+      await docker(engine.dockerHost, ['wait', containerId]);
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      await falco.stop();
+    }
+    return { alerts: falco.alerts(), stderr: falco.stderr(), containerId };
+  } finally {
+    await engine.stop();
+  }
+}
+
+const RULE = 'Unexpected process in node-frontend workload';
+
+function expectExampleAlerts(o: Outcome): void {
+  const mine = o.alerts.filter((a) => a.rule === RULE && a.output_fields['container.id'] === o.containerId.slice(0, 12));
+  if (mine.length === 0) throw new Error(`no alert for the node-frontend pod; falco said:\n${o.stderr}`);
+  expect(mine[0]!.output_fields).toMatchObject({
+    'k8s.pod.name': 'node-frontend-6b8d4f9c7-q2x7z',
+    'k8s.deployment.name': 'node-frontend',
+    'k8s.deployment.labels': 'app:node-frontend,tier:edge',
+    'k8s.rs.name': 'node-frontend-6b8d4f9c7',
+    'k8s.rs.labels': 'app:node-frontend,pod-template-hash:6b8d4f9c7',
+    'k8s.svc.name': 'node-frontend',
+    'k8s.svc.labels': 'exposure:public',
+    'k8s.ns.name': NS,
+    'k8s.ns.labels': `team:web,kubernetes.io/metadata.name:${NS}`,
+    'k8smeta.deployment.name': 'node-frontend',
+    'k8smeta.svc.name': '(node-frontend)',
+    'k8smeta.ns.label[team]': 'web',
+  });
+  // `sleep 2` runs 1 s after the start, 0.5 s before the pod is described; without the wait the
+  // deployment label would read <NA> and the rule would not match.
+  const second = mine.find((a) => /^(exe|sleep) 2$/.test(String(a.output_fields['proc.cmdline'])));
+  expect(second?.output_fields['k8s.deployment.name']).toBe('node-frontend');
+}
+
+privileged('the k8smeta entry with a kubeconfig: a node-frontend deployment pod runs a process other than node [privileged][slow]', () => {
   let api: FakeKubeApiServer;
   let dir: string;
-  let alerts: JsonAlert[] = [];
-  let stderr = '';
-  let containerId = '';
+  let outcome: Outcome;
 
   beforeAll(async () => {
     dir = mkdtempSync('/tmp/falco-eg-k8s-');
-    engine = await startTestDocker();
     api = new FakeKubeApiServer();
     await api.start();
-    describeCluster(api);
+    for (const [resource, object] of Object.entries(CLUSTER)) api.apply(resource as keyof typeof CLUSTER, 'ADDED', object as never);
     const kubeconfig = path.join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
@@ -99,60 +163,16 @@ privileged('the k8smeta entry: a node-frontend deployment pod runs a process oth
         'current-context: local', '',
       ].join('\n'),
     );
-    const falco = await startFalco(['k8smeta.deployment.name', 'k8smeta.svc.name', 'k8smeta.ns.label[team]'], 60000, engine.dockerHost, { nodeName: NODE, kubeconfig });
-    try {
-      // The kubelet's labels on a pod container. The pod's watch event comes 1.5 s after the start,
-      // after the runtime's record: the second sleep (at 1 s) is the first event the pod's wait holds.
-      containerId = await docker(engine.dockerHost, [
-        'create',
-        '--label', 'io.kubernetes.pod.name=node-frontend-6b8d4f9c7-q2x7z',
-        '--label', `io.kubernetes.pod.namespace=${NS}`,
-        '--label', `io.kubernetes.pod.uid=${POD_UID}`,
-        '--label', 'io.kubernetes.container.name=frontend',
-        engine.image, 'sh', '-c', 'sleep 1; sleep 2',
-      ]);
-      await docker(engine.dockerHost, ['start', containerId]);
-      await new Promise((r) => setTimeout(r, 1500));
-      api.apply('pods', 'ADDED', pod(containerId));
-      await docker(engine.dockerHost, ['wait', containerId]);
-      await new Promise((r) => setTimeout(r, 1500));
-    } finally {
-      await falco.stop();
-      stderr = falco.stderr();
-      alerts = falco.alerts();
-    }
+    outcome = await runScenario({ nodeName: NODE, kubeconfig }, (id) => api.apply('pods', 'ADDED', pod(id)));
   }, 240000);
 
   afterAll(async () => {
     await api?.stop();
-    await engine?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('alerts with the deployment, replica set, service and namespace and their labels', () => {
-    const mine = alerts.filter((a) => a.rule === 'Unexpected process in node-frontend workload' && a.output_fields['container.id'] === containerId.slice(0, 12));
-    if (mine.length === 0) throw new Error(`no alert for the node-frontend pod; falco said:\n${stderr}`);
-    expect(mine[0]!.output_fields).toMatchObject({
-      'k8s.pod.name': 'node-frontend-6b8d4f9c7-q2x7z',
-      'k8s.deployment.name': 'node-frontend',
-      'k8s.deployment.labels': 'app:node-frontend,tier:edge',
-      'k8s.rs.name': 'node-frontend-6b8d4f9c7',
-      'k8s.rs.labels': 'app:node-frontend,pod-template-hash:6b8d4f9c7',
-      'k8s.svc.name': 'node-frontend',
-      'k8s.svc.labels': 'exposure:public',
-      'k8s.ns.name': NS,
-      'k8s.ns.labels': `team:web,kubernetes.io/metadata.name:${NS}`,
-      'k8smeta.deployment.name': 'node-frontend',
-      'k8smeta.svc.name': '(node-frontend)',
-      'k8smeta.ns.label[team]': 'web',
-    });
-  });
-
-  it('a process started before the pod was described waited for it: its alert is there', () => {
-    // `sleep 2` runs 1 s after the start, 0.5 s before the pod's watch event; without the wait the
-    // deployment label would read <NA> and the rule would not match.
-    const second = alerts.find((a) => a.rule === 'Unexpected process in node-frontend workload' && /^(exe|sleep) 2$/.test(String(a.output_fields['proc.cmdline'])));
-    expect(second?.output_fields['k8s.deployment.name']).toBe('node-frontend');
+  it('alerts with the deployment, replica set, service and namespace and their labels, also for a process run before the pod was described', () => {
+    expectExampleAlerts(outcome);
   });
 
   it('watches only the pods of its node, through the kubeconfig token', () => {
@@ -160,5 +180,25 @@ privileged('the k8smeta entry: a node-frontend deployment pod runs a process oth
     expect(podWatches.length).toBeGreaterThan(0);
     for (const r of podWatches) expect(r.query.get('fieldSelector')).toBe(`spec.nodeName=${NODE}`);
     expect(api.requests.every((r) => r.authorization === 'Bearer recorded-token')).toBe(true);
+  });
+});
+
+privileged('the k8smeta entry with a collector: the same through k8s-metacollector\'s gRPC API [privileged][slow]', () => {
+  let collector: FakeMetacollector;
+  let outcome: Outcome;
+
+  beforeAll(async () => {
+    collector = new FakeMetacollector(Object.values(CLUSTER) as never);
+    await collector.start();
+    outcome = await runScenario({ nodeName: NODE, collector: { hostname: '127.0.0.1', port: collector.port } }, (id) => collector.upsert(pod(id) as never));
+  }, 240000);
+
+  afterAll(async () => {
+    await collector?.stop();
+  });
+
+  it('alerts with the deployment, replica set, service and namespace and their labels', () => {
+    expectExampleAlerts(outcome);
+    expect(collector.selectors[0]?.nodeName).toBe(NODE);
   });
 });

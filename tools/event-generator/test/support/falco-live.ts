@@ -26,10 +26,12 @@ export interface LiveFalco {
   stop(): Promise<number | null>;
 }
 
-/** The k8smeta plugin entry: the node whose pods are watched and the kubeconfig to watch them with. */
+/** The k8smeta plugin entry: the node whose pods are watched, and the kubeconfig or collector to watch them with. */
 export interface K8smetaEntry {
   readonly nodeName: string;
-  readonly kubeconfig: string;
+  readonly kubeconfig?: string;
+  /** A k8s-metacollector's address, instead of the kubeconfig. */
+  readonly collector?: { readonly hostname: string; readonly port: number };
 }
 
 /**
@@ -58,7 +60,8 @@ function metadataPluginConfig(dockerHost: string, k8smeta?: K8smetaEntry): strin
           '    library_path: libk8smeta.so',
           '    init_config:',
           `      nodeName: ${k8smeta.nodeName}`,
-          `      kubeconfig: ${k8smeta.kubeconfig}`,
+          ...(k8smeta.kubeconfig ? [`      kubeconfig: ${k8smeta.kubeconfig}`] : []),
+          ...(k8smeta.collector ? [`      collectorHostname: ${k8smeta.collector.hostname}`, `      collectorPort: ${k8smeta.collector.port}`] : []),
         ]
       : []),
   ];
