@@ -49,10 +49,11 @@ cp /opt/falco-demo/root.pid "$WORK/root.pid"
 OUTER
 
 node "$ROOT/rules/captures/scrub-capture.js" "$WORK/raw.scap" "$OUT" "$(cat "$WORK/root.pid")"
-# What the capture is expected to raise: the rule of each host behaviour the generator performed.
-node "$ROOT/tools/event-generator/dist/bin/event-generator.js" --list | awk -F'\t' '$2 == "host" { print $1 "\t" $3 }' |
-  node -e "
-    const lines = require('fs').readFileSync(0, 'utf8').trim().split('\n');
-    const behaviours = lines.map((l) => { const [name, rule] = l.split('\t'); return { name, rule }; });
-    process.stdout.write(JSON.stringify({ capture: require('path').basename(process.argv[1]), hostname: 'falco-demo', behaviours }, null, 2) + '\n');" "$OUT" > "${OUT%.scap.gz}.expected.json"
+# What the capture is expected to raise: each host behaviour's rule, as many times as the behaviour
+# raises it (its look-alikes raise nothing), and the other rules its setup raises.
+node -e "
+  const { HOST_BEHAVIOURS } = require(process.argv[1]);
+  const behaviours = HOST_BEHAVIOURS.map((b) => ({ name: b.name, rule: b.rule, alerts: b.alerts, ...(b.alsoRaises ? { alsoRaises: b.alsoRaises } : {}) }));
+  process.stdout.write(JSON.stringify({ capture: require('path').basename(process.argv[2]), hostname: 'falco-demo', behaviours }, null, 2) + '\\n');" \
+  "$ROOT/tools/event-generator/dist" "$OUT" > "${OUT%.scap.gz}.expected.json"
 ls -l "$OUT" "${OUT%.scap.gz}.expected.json"

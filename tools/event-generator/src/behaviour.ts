@@ -26,5 +26,12 @@ export interface Behaviour {
   readonly description: string;
   /** Field values a detector's alert for this behaviour must carry (host behaviours). */
   readonly expect: Readonly<Record<string, string>>;
+  /**
+   * How many alerts of `rule` the behaviour raises with the default rules: the look-alikes it also
+   * performs (device writes, a failed connect, a non-interactive exec) raise none.
+   */
+  readonly alerts: number;
+  /** Alerts of other rules that its setup raises, by rule (a container behaviour writing /etc). */
+  readonly alsoRaises?: Readonly<Record<string, number>>;
   perform(ctx: GeneratorContext): Promise<void>;
 }

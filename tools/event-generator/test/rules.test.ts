@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import type { EventSpec } from './support/events';
 import {
   AF_INET, AF_PACKET, CONTAINER_ID, EXE_FROM_MEMFD, O, PTRACE_ATTACH, PTRACE_PEEKDATA, RULES_FILE,
-  harness, open, spawn, udpConnect, type Harness,
+  PTS0, harness, open, spawn, udpConnect, type Harness,
 } from './support/rules-harness';
 
 interface Case {
@@ -19,6 +19,8 @@ interface Case {
   /** Container metadata for the case (privilege, mounts, pod). */
   readonly container?: Parameters<typeof harness>[0];
   readonly match: () => EventSpec[];
+  /** How many alerts of the rule `match` raises (default 1). */
+  readonly count?: number;
   readonly benign: () => EventSpec[];
   readonly benignContainer?: Parameters<typeof harness>[0];
 }
@@ -35,14 +37,29 @@ function reverseShell(proc: string, dupTo: number): () => EventSpec[] {
 const CASES: readonly Case[] = [
   {
     rule: 'Terminal shell in container',
-    match: () => { const outer = spawn('sh', { inContainer: true, vpid: 1 }); return [...outer.events, ...spawn('sh', { inContainer: true, ptid: outer.tid }).events]; },
-    benign: () => spawn('sh').events,
+    label: 'Terminal shell in container, docker exec -it (the runtime is the parent)',
+    match: () => spawn('sh', { inContainer: true, ptid: 2990, tty: PTS0 }).events,
+    // the same shell without a terminal (docker exec c sh -c ...), and a terminal shell on the host
+    benign: () => [...spawn('sh', { inContainer: true, ptid: 2990 }).events, ...spawn('sh', { tty: PTS0 }).events],
+  },
+  {
+    rule: 'Terminal shell in container',
+    label: 'Terminal shell in container, a shell started from a terminal shell',
+    // docker exec -it c sh, then bash typed at its prompt: one alert each
+    match: () => { const sh = spawn('sh', { inContainer: true, ptid: 2990, tty: PTS0 }); return [...sh.events, ...spawn('bash', { inContainer: true, ptid: sh.tid, tty: PTS0 }).events]; },
+    count: 2,
+    // a server's shell-out (nginx starts sh) and a shell's child shell without a terminal
+    benign: () => {
+      const outer = spawn('nginx', { inContainer: true, vpid: 1 });
+      const sh = spawn('sh', { inContainer: true, ptid: outer.tid, tty: PTS0 });
+      return [...outer.events, ...sh.events, ...spawn('sh', { inContainer: true, ptid: sh.tid }).events];
+    },
   },
   {
     rule: 'Terminal shell in container',
     label: 'Terminal shell in container, busybox applet re-exec',
-    match: () => { const outer = spawn('nginx', { inContainer: true, vpid: 1 }); return [...outer.events, ...spawn('exe', { inContainer: true, ptid: outer.tid, exepath: '/bin/busybox', argv0: 'sh' }).events]; },
-    benign: () => { const outer = spawn('nginx', { inContainer: true, vpid: 1 }); return [...outer.events, ...spawn('exe', { inContainer: true, ptid: outer.tid, exepath: '/bin/busybox', argv0: 'cat' }).events]; },
+    match: () => spawn('exe', { inContainer: true, ptid: 2990, exepath: '/bin/busybox', argv0: 'sh', tty: PTS0 }).events,
+    benign: () => spawn('exe', { inContainer: true, ptid: 2990, exepath: '/bin/busybox', argv0: 'cat', tty: PTS0 }).events,
   },
   {
     rule: 'Launch privileged container',
@@ -124,8 +141,14 @@ const CASES: readonly Case[] = [
   },
   {
     rule: 'Create files below dev',
-    match: () => { const p = spawn('touch'); return doing(p, open(p, '/dev/evil', O.WRONLY | O.CREAT)); },
-    benign: () => { const p = spawn('touch'); return doing(p, open(p, '/dev/null', O.WRONLY), open(p, '/dev/shm/x', O.WRONLY | O.CREAT, 4)); },
+    match: () => { const p = spawn('touch'); return doing(p, open(p, '/dev/evil', O.WRONLY | O.CREAT | O.F_CREATED)); },
+    // devices opened for writing as `>` does (O_CREAT on an existing file creates nothing), an
+    // existing regular file below /dev, and a file created in /dev/shm
+    benign: () => {
+      const p = spawn('sh');
+      const devices = ['/dev/null', '/dev/zero', '/dev/urandom', '/dev/stderr', '/dev/pts/0'].map((d, i) => open(p, d, O.WRONLY | O.CREAT | O.TRUNC, 3 + i));
+      return doing(p, ...devices, open(p, '/dev/existing', O.WRONLY | O.CREAT, 9), open(p, '/dev/shm/x', O.WRONLY | O.CREAT | O.F_CREATED, 10));
+    },
   },
   {
     rule: 'Write below binary dir',
@@ -160,7 +183,12 @@ const CASES: readonly Case[] = [
   {
     rule: 'System binary outbound connection',
     match: () => { const p = spawn('sleep'); return doing(p, ...udpConnect(p, '192.0.2.1', 53)); },
-    benign: () => { const p = spawn('curl'); const q = spawn('sleep'); return [...doing(p, ...udpConnect(p, '192.0.2.1', 53)), ...doing(q, ...udpConnect(q, '127.0.0.1', 53))]; },
+    // curl may connect; loopback is not outbound; a failed connect (ENETUNREACH) is no connection
+    benign: () => {
+      const p = spawn('curl');
+      const q = spawn('sleep');
+      return [...doing(p, ...udpConnect(p, '192.0.2.1', 53)), ...doing(q, ...udpConnect(q, '127.0.0.1', 53), ...udpConnect(q, '192.0.2.1', 53, 5, -101))];
+    },
   },
   {
     rule: 'Packet socket created',
@@ -206,9 +234,9 @@ describe('default rules file', () => {
 
 describe.each(CASES.map((c) => [c.label ?? c.rule, c] as const))('%s', (_title, c) => {
   const rule = c.rule;
-  it('fires on its behaviour', () => {
+  it('fires on its behaviour, once per occurrence', () => {
     const h: Harness = harness(c.container);
-    expect(h.fired(c.match())).toContain(rule);
+    expect(h.fired(c.match()).filter((r) => r === rule)).toHaveLength(c.count ?? 1);
   });
 
   it('stays quiet on a benign look-alike', () => {

@@ -20,6 +20,12 @@ const GENERATOR_BIN = path.join(REPO, 'tools/event-generator/dist/bin/event-gene
 
 interface Outcome { readonly behaviour: string; readonly ok: boolean; readonly line: string }
 
+function countByRule(list: readonly JsonAlert[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of list) out[a.rule] = (out[a.rule] ?? 0) + 1;
+  return out;
+}
+
 const privileged = process.getuid?.() === 0 ? describe : describe.skip;
 
 /** Runs a command under a workload marker (inherited by all its descendants); resolves to its exit code and stdout. */
@@ -100,6 +106,24 @@ privileged('live detection of the generated behaviours [privileged][slow]', () =
     for (const a of hits) expect(a.output_fields['container.id'] ?? 'host').toBe('host');
   });
 
+  it('the generator\'s host processes raise exactly the alerts their behaviours account for, by rule', () => {
+    const expected: Record<string, number> = {};
+    for (const b of HOST_BEHAVIOURS) {
+      for (const [rule, n] of [[b.rule, b.alerts] as const, ...Object.entries(b.alsoRaises ?? {})]) expected[rule] = (expected[rule] ?? 0) + n;
+    }
+    expect(countByRule(ours())).toEqual(expected);
+  });
+
+  it.each(CONTAINER_BEHAVIOURS.map((b) => [b.name, b] as const))('container behaviour %s raises exactly its alerts, its rule\'s with the container\'s name and image', (_n, b) => {
+    const c = containers.get(b.name);
+    expect(c).toBeDefined();
+    const inIt = alerts.filter((a) => a.output_fields['container.id'] === c!.id.slice(0, 12));
+    expect(countByRule(inIt)).toEqual({ [b.rule]: b.alerts, ...b.alsoRaises });
+    for (const a of inIt.filter((x) => x.rule === b.rule)) {
+      expect(a.output_fields).toMatchObject({ 'container.name': c!.name, 'container.image.repository': 'falco-ts/busybox' });
+    }
+  });
+
   it('names the process, file, user and container of a host read of /etc/shadow', () => {
     const a = ours().find((x) => x.rule === 'Read sensitive file untrusted' && x.output_fields['container.id'] === 'host');
     expect(a?.output_fields).toMatchObject({ 'proc.name': 'head', 'fd.name': '/etc/shadow', 'user.name': 'root', 'container.id': 'host' });
@@ -120,10 +144,14 @@ privileged('live detection of the generated behaviours [privileged][slow]', () =
     expect(hits[0]!.output_fields['user.name']).not.toBe('nobody');
   });
 
-  it('a shell started inside a container raises Terminal shell in container', () => {
+  it('docker exec -it raises Terminal shell in container for its shell (parent: the runtime) and the shell it starts; docker exec sh -c does not', () => {
     const hits = inContainer('container-shell', 'Terminal shell in container');
-    expect(hits.length).toBeGreaterThan(0);
-    expect(hits[0]!.output_fields['proc.name']).toBe('sh');
+    expect(hits.map((a) => [a.output_fields['proc.name'], a.output_fields['proc.cmdline']])).toEqual([
+      ['sh', "sh -c /bin/sh -c /bin/true; exit 0"],
+      ['sh', 'sh -c /bin/true'],
+    ]);
+    expect(hits[1]!.output_fields['proc.pname']).toBe('sh');
+    for (const a of hits) expect(a.output_fields['proc.tty']).not.toBe(0);
   });
 
   it('names the process of a container read of /etc/shadow', () => {

@@ -15,7 +15,9 @@ export const CONTAINER_ID = '5b1e0c6d7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a69788
 const CGROUP = `0::/system.slice/docker-${CONTAINER_ID}.scope`;
 
 /** scap open flags (not the kernel's O_* numbers). */
-export const O = { RDONLY: 1, WRONLY: 2, RDWR: 3, CREAT: 4, TRUNC: 256 } as const;
+export const O = { RDONLY: 1, WRONLY: 2, RDWR: 3, CREAT: 4, TRUNC: 256, F_CREATED: 16384 } as const;
+/** A pseudo-terminal's device number as the kernel reports it (major 136, minor 0: /dev/pts/0). */
+export const PTS0 = 34816;
 export const EXE_FROM_MEMFD = 4;
 export const AF_PACKET = 17;
 export const AF_INET = 2;
@@ -41,6 +43,8 @@ export interface SpawnOptions {
   readonly vpid?: number;
   readonly flags?: number;
   readonly uid?: number;
+  /** Controlling terminal device number (proc.tty); 0, none, by default. */
+  readonly tty?: number;
 }
 
 /** A new process: fork from the parent, then execve of `comm`. */
@@ -56,7 +60,7 @@ export function spawn(comm: string, o: SpawnOptions = {}): Proc {
       { name: 'clone', tid, params: { ...common, res: 0, exe: 'parent', args: [], comm: 'parent', flags: 0, vtid: o.vpid ?? tid, vpid: o.vpid ?? tid } },
       {
         name: 'execve', tid,
-        params: { ...common, res: 0, exe: o.argv0 ?? exepath, args: o.args ?? [], comm, filename: exepath, flags: o.flags ?? 0, vpgid: tid, loginuid: 0, tty: 0 },
+        params: { ...common, res: 0, exe: o.argv0 ?? exepath, args: o.args ?? [], comm, filename: exepath, flags: o.flags ?? 0, vpgid: tid, loginuid: 0, tty: o.tty ?? 0 },
       },
     ],
   };
@@ -66,11 +70,13 @@ export function open(p: Proc, name: string, flags: number, fd = 3): EventSpec {
   return { name: 'openat', tid: p.tid, params: { fd, dirfd: -100, name, flags, mode: 0o644 } };
 }
 
-export function udpConnect(p: Proc, dip: string, dport: number, fd = 4): EventSpec[] {
+/** A UDP socket connected to `dip:dport` as the kernel reports it: enter and exit, with `res` (0 or -errno). */
+export function udpConnect(p: Proc, dip: string, dport: number, fd = 4, res = 0): EventSpec[] {
   const tuple: Endpoint = { sip: '10.0.0.5', sport: 40000, dip, dport };
   return [
     { name: 'socket', tid: p.tid, params: { fd, domain: AF_INET, type: 2, proto: 0, flags: 0 } },
-    { name: 'connect', tid: p.tid, params: { res: 0, tuple, fd, addr: tuple } },
+    { name: 'connect', dir: 'enter', tid: p.tid, params: { fd, addr: tuple } },
+    { name: 'connect', tid: p.tid, params: res === 0 ? { res, tuple, fd, addr: tuple } : { res, fd, addr: tuple } },
   ];
 }
 
@@ -93,6 +99,8 @@ export function harness(container: Partial<ContainerInfo> = {}): Harness {
       { tid: 1, pid: 1, ptid: 0, sid: 1, comm: 'systemd', exe: '/sbin/init', args: [], cwd: '/', uid: 0, gid: 0 },
       { tid: 100, pid: 100, ptid: 1, sid: 100, comm: 'bash', exe: '/usr/bin/bash', args: [], cwd: '/root', uid: 0, gid: 0 },
       { tid: 2999, pid: 2999, ptid: 1, comm: 'runc:[2:INIT]', exe: 'runc', args: ['init'], cwd: '/', uid: 0, gid: 0, cgroups: [CGROUP] },
+      // The runtime as `docker exec` runs it: a host process whose child enters the container.
+      { tid: 2990, pid: 2990, ptid: 1, comm: 'runc', exe: '/usr/bin/runc', args: ['exec'], cwd: '/', uid: 0, gid: 0 },
     ],
     users: [{ containerId: '', user: { uid: 0, gid: 0, name: 'root', homedir: '/root', shell: '/bin/bash' } }],
   });
