@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the live capture driver: BPF objects and skeleton (build-bpf.sh), then the addon with
-# node-gyp against the headers of the running Node (never downloaded).
+# node-gyp against the headers of the running Node (never downloaded). It is the package's install
+# script: a missing tool is an error that names it, and the install fails with it.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -25,8 +26,19 @@ if [ ! -f "$nodedir/include/node/node_api.h" ]; then
 	exit 1
 fi
 
+# node-gyp: the workspace's (a devDependency), else the one npm and pnpm put on PATH for install
+# scripts.
 gyp="node_modules/.bin/node-gyp"
-if [ ! -f build/Makefile ] || [ binding.gyp -nt build/Makefile ]; then
+if [ ! -x "$gyp" ]; then
+	gyp=$(command -v node-gyp || true)
+	if [ -z "$gyp" ]; then
+		echo "build-native: 'node-gyp' not found. Install it: npm install -g node-gyp" >&2
+		exit 1
+	fi
+fi
+# Configure again when the Makefile is missing, older than binding.gyp, or was made for another
+# checkout (a build cache restores build/ with the paths of the tree that filled it).
+if [ ! -f build/Makefile ] || [ binding.gyp -nt build/Makefile ] || ! grep -q -- "-Dmodule_root_dir=$(pwd)\"" build/Makefile; then
 	"$gyp" configure --nodedir="$nodedir" --loglevel=warn
 fi
 sh scripts/build-bpf.sh
