@@ -20,3 +20,5 @@ export { containerField, k8sField, mesosField, formatLabels, CONTAINER_FIELDS, K
 export type { FieldValue } from './fields';
 export { optionsFromContainerPluginConfig, k8smetaPluginConfig } from './falco-config';
 export type { K8smetaPluginConfig } from './falco-config';
+export { watchCluster } from './cluster';
+export type { ClusterChange, ClusterResource, ClusterWatch, ClusterWatchOptions } from './cluster';

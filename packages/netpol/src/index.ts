@@ -11,3 +11,5 @@ export type { Ip, Cidr } from './address';
 export { NetpolError } from './errors';
 export type { NetpolErrorCode, NetpolErrorContext } from './errors';
 export type * from './types';
+export { applyObject, endpointSliceFromObject, nodeFromObject, podFromObject, serviceFromObject } from './objects';
+export type { ObjectResource } from './objects';

@@ -23,7 +23,8 @@ import { runK8sAudit, k8sAuditWebhook } from './k8saudit';
 import { liveStats, runLive } from './live';
 import { hostPaths } from './host-root';
 import { containerMetadata, type ContainerMetadata } from './metadata';
-import type { ProviderHealth } from '@falco-ts/metadata';
+import { networkPolicies, rulesUseNetpol, type NetworkPolicies } from './netpol';
+import { k8smetaPluginConfig, type ProviderHealth } from '@falco-ts/metadata';
 import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { replayCapture } from './replay';
 import { CaptureRecorder } from './capture';
@@ -174,6 +175,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   let lastEventMs = Date.now();
   let driverAttached = false;
   let metadata: ContainerMetadata | undefined;
+  let policies: NetworkPolicies | undefined;
 
   let web: WebServer | undefined;
   if (config.webserver.enabled && !replay) {
@@ -269,6 +271,13 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
               const service = metadata.service;
               metrics?.setWatchSource(() => service.health().providers.flatMap((p) => (p.watches ?? []).map((w) => ({ provider: p.name, ...w }))));
             }
+            // NetworkPolicy verdicts come over the k8smeta entry's Kubernetes connection, and only
+            // for rules that read them (the watch covers every pod of the cluster).
+            if (k8smeta && rulesUseNetpol(rules.engine.rules())) {
+              const kubeconfig = k8smetaPluginConfig(k8smeta.initConfig, ctx.io.env).kubeconfig;
+              policies = networkPolicies(kubeconfig ? { kubeconfig } : {}, (m) => logger.warning(m));
+              syscall.setNetworkPolicyProvider(policies.provider);
+            }
             completed = await runLive(ctx, {
               ...common,
               stop,
@@ -302,6 +311,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     stopSnapshots?.();
     await web?.close();
     await metadata?.service.close();
+    await policies?.close();
     await outputs.shutdown();
   }
   ctx.io.stdout(alerts.counter.summary());

@@ -5,7 +5,7 @@
  * choose among them as in Falco.
  */
 import { RECORD_FLAG_STATE_ONLY, type EventView, type InitialState } from '@falco-ts/driver';
-import { SyscallSource, type ContainerMetadataProvider, type EventSource, type SyscallFieldRegistry } from '@falco-ts/engine';
+import { SyscallSource, type ContainerMetadataProvider, type EventSource, type NetworkPolicyProvider, type SyscallFieldRegistry } from '@falco-ts/engine';
 import type { AppContext } from '../app';
 import { loadedPlugins } from '../actions/plugins';
 import { usageErrors } from '../errors';
@@ -23,6 +23,8 @@ export interface SyscallSourceHandle {
   seedFromProc(host: HostPaths): void;
   /** Where container and Kubernetes metadata come from (live runs with the container plugin). */
   setMetadataProvider(provider: ContainerMetadataProvider): void;
+  /** Where NetworkPolicy verdicts come from (live runs with the k8smeta entry and netpol rules). */
+  setNetworkPolicyProvider(provider: NetworkPolicyProvider): void;
   /**
    * Applies the record `view` points at to the process/fd state and returns the (reused) event
    * object the source's rules evaluate, or undefined for records kept only to rebuild state.
@@ -59,6 +61,7 @@ export function createSyscallSource(hostname?: string, fields?: SyscallFieldRegi
     seed: (state) => src.seedFromCapture(state),
     seedFromProc: (host) => src.seedFromProc({ procRoot: host.proc, hostRoot: host.root }),
     setMetadataProvider: (p) => src.setMetadataProvider(p),
+    setNetworkPolicyProvider: (p) => src.setNetworkPolicyProvider(p),
     process(view) {
       event.view.moveTo(view.data, view.offset);
       event.advance();

@@ -36,7 +36,7 @@ interface WatchCounters {
   lastError?: string;
 }
 
-function loadConfig(options: KubernetesOptions): KubeConfig {
+export function loadConfig(options: Pick<KubernetesOptions, 'kubeconfig' | 'inCluster' | 'inClusterRoot'>): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);

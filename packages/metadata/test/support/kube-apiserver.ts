@@ -41,6 +41,9 @@ export const RESOURCE_PATHS: Record<string, string> = {
   replicationcontrollers: '/api/v1/replicationcontrollers',
   deployments: '/apis/apps/v1/deployments',
   replicasets: '/apis/apps/v1/replicasets',
+  networkpolicies: '/apis/networking.k8s.io/v1/networkpolicies',
+  nodes: '/api/v1/nodes',
+  endpointslices: '/apis/discovery.k8s.io/v1/endpointslices',
 };
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'k8s');
