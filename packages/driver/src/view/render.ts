@@ -88,8 +88,11 @@ export function renderValue(pt: number, format: number, bytes: Uint8Array, info:
     }
     case PT.FD:
     case PT.FD32: {
-      const name = opts.fdName?.(tid, v as number);
-      return name ? `${v as number}(${name})` : String(v);
+      // libsinsp resolves a negative descriptor too: the current directory of the *at calls or the
+      // error a creating call returned.
+      const fd = v as number;
+      const name = fd === -100 ? 'AT_FDCWD' : fd < 0 ? ERRNO_NAMES[-fd] : opts.fdName?.(tid, fd);
+      return name ? `${fd}(${name})` : String(v);
     }
     case PT.PID:
     case PT.PID32: {

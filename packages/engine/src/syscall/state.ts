@@ -143,6 +143,8 @@ export class SyscallState {
       // (open, socket, dup, eventfd, ...); others (pipe, socketpair) set it in their handler.
       const p0 = EVENT_TABLE[v.type]?.params[0];
       fd = p0 !== undefined && p0[1] === PT_FD && v.nparams > 0 && v.paramLength(0) > 0 ? v.int(0) : -1;
+      // A failed creation names no descriptor: libsinsp's parsers set it only on success.
+      if (fd < 0) fd = -1;
     } else {
       fd = intParam(v, 'fd', -1);
     }
@@ -191,6 +193,9 @@ export class SyscallState {
     const info = new FdInfo();
     info.kind = kind;
     info.name = name;
+    // A new entry's previous name is empty: naming it is a change (libsinsp compares the name after
+    // parsing with the one before).
+    if (name !== '') info.nameChangedAt = this.eventNum;
     return t.fds.add(fd, info);
   }
 }

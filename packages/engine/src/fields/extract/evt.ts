@@ -14,7 +14,7 @@ import {
   type RenderOptions,
 } from '@falco-ts/driver';
 import type { FieldValue } from '@falco-ts/filter-lang';
-import { FdKind, PPM_O } from '../../syscall/fd-types';
+import { AT_FDCWD, FdKind, PPM_O } from '../../syscall/fd-types';
 import { paramIndex } from '../../syscall/params';
 import { resolvePath } from '../../syscall/paths';
 import type { SyscallEvent } from '../event';
@@ -102,8 +102,13 @@ function argText(e: SyscallEvent, i: number): string | undefined {
       return n < 0 ? (ERRNO_NAMES[-n] ?? String(n)) : String(n);
     }
     case PT.FD:
-    case PT.FD32:
-      return fdText(e, value as number) ?? String(value);
+    case PT.FD32: {
+      // A negative descriptor resolves as evt.args shows it in parentheses: AT_FDCWD or the error.
+      const fd = value as number;
+      if (fd === AT_FDCWD) return 'AT_FDCWD';
+      if (fd < 0) return ERRNO_NAMES[-fd] ?? String(fd);
+      return fdText(e, fd) ?? String(fd);
+    }
     case PT.PID:
     case PT.PID32:
       return e.state.threads.get(value as number)?.comm ?? String(value);

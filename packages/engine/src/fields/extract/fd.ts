@@ -203,7 +203,8 @@ export const FD_EXTRACTORS: Record<string, ExtractorFactory> = {
   'fd.snet': () => withFd((f) => (isIp(f) ? f.dipBytes : undefined)),
   'fd.lnet': () => withFd((f) => (isIp(f) ? (f.role === SocketRole.Server ? f.dipBytes : f.sipBytes) : undefined)),
   'fd.rnet': () => withFd((f) => (isIp(f) ? (f.role === SocketRole.Server ? f.sipBytes : f.dipBytes) : undefined)),
-  'fd.connected': () => withFd((f) => (f.isSocket ? f.role !== SocketRole.None && f.name !== '' : undefined)),
+  // libsinsp answers for every descriptor: only a connected socket is true.
+  'fd.connected': () => withFd((f) => f.isSocket && f.role !== SocketRole.None && f.name !== ''),
   'fd.name_changed': () => withFd((f, e) => f.nameChangedAt === e.num),
   'fd.dev': () => withFd((f) => (isFileLike(f) ? f.dev : undefined)),
   'fd.dev.major': () => withFd((f) => (isFileLike(f) ? (f.dev >>> 20) & 0xfff : undefined)),
