@@ -6,7 +6,10 @@
  * those processes run as. Everything else the kernel saw on the recording machine (other
  * processes, their arguments and environments, the machine's users) is dropped.
  *
- *   node scrub-capture.js RAW.scap OUT.scap.gz ROOT_PID
+ *   node scrub-capture.js RAW.scap OUT.scap.gz ROOT_PID [UID,...]
+ *
+ * Processes of the tree already running when the capture started stay in the table with their
+ * descriptors; extra UIDs keep those users and groups (a workload's non-root login).
  *
  * Uses the driver's reader and writer (build it first: pnpm build).
  */
@@ -64,11 +67,19 @@ function neutralCgroups(bytes) {
 const PARAM_RES = 0;
 const PARAM_PTID = 5;
 
-async function main([raw, out, rootText]) {
-  if (!raw || !out || !rootText) throw new Error('usage: scrub-capture.js RAW.scap OUT.scap.gz ROOT_PID');
+/** The table's threads whose parent chain reaches `root` (root included). */
+function tableSubtree(threads, root) {
+  const inTree = (t, depth) => t !== undefined && depth < 64 && (t.tid === root || t.pid === root || inTree(threads.get(t.ptid), depth + 1));
+  return [...threads.values()].filter((t) => inTree(t, 0));
+}
+
+async function main([raw, out, rootText, uidsText]) {
+  if (!raw || !out || !rootText) throw new Error('usage: scrub-capture.js RAW.scap OUT.scap.gz ROOT_PID [UID,...]');
   const root = Number(rootText);
+  const extraIds = (uidsText ?? '').split(',').filter(Boolean).map(Number);
   const { state, batches } = driver.readScapBuffer(readFileSync(raw));
-  const keep = new Set([root]);
+  const subtree = tableSubtree(state.threads, root);
+  const keep = new Set([root, ...subtree.map((t) => t.tid)]);
   const cursor = new driver.BatchCursor();
   const kept = [];
   let parentTid;
@@ -91,10 +102,11 @@ async function main([raw, out, rootText]) {
       kept.push(cg !== undefined && cg < ev.nparams ? replaceParam(ev, cg, neutralCgroups(ev.paramBytes(cg))) : ev.data.slice(ev.offset, ev.offset + ev.recordSize));
     }
   }
+  parentTid ??= state.threads.get(root)?.ptid;
   const parent = parentTid === undefined ? undefined : state.threads.get(parentTid);
-  const threads = parent ? [{ ...parent, fds: [] }] : [];
-  const uids = new Set(threads.map((t) => t.uid).concat([0]));
-  const gids = new Set(threads.map((t) => t.gid).concat([0]));
+  const threads = (parent ? [{ ...parent, fds: [] }] : []).concat(subtree);
+  const uids = new Set(threads.map((t) => t.uid).concat([0], extraIds));
+  const gids = new Set(threads.map((t) => t.gid).concat([0], extraIds));
   const { writer, done } = driver.ScapWriter.toFile(out, { compress: true });
   await writer.begin({
     machine: state.machine,

@@ -13,7 +13,7 @@ export {
   PPM_AF,
 } from './view/decode';
 export type { ParamValue, SockAddr, SockTuple, FdListEntry, DynValue, IpNet } from './view/decode';
-export { renderArgs, renderParam, renderValue, paramName, bufferText, eventTypeName } from './view/render';
+export { renderArgs, renderParam, renderValue, relPathDirfd, paramName, bufferText, eventTypeName } from './view/render';
 export type { RenderOptions } from './view/render';
 export { BatchBuilder, encode } from './batch-builder';
 export type { EventSpec } from './batch-builder';

@@ -22,6 +22,11 @@ export interface RenderOptions {
   fdTypeChar?: (tid: number, fd: number) => string | undefined;
   /** Resolves a thread id to its process name. */
   procName?: (tid: number) => string | undefined;
+  /**
+   * Resolves a relative path parameter against its directory descriptor (`AT_FDCWD`: the thread's
+   * working directory); undefined leaves the path as given.
+   */
+  relPath?: (tid: number, dirfd: number, path: string) => string | undefined;
 }
 
 const SIGNALS = [
@@ -160,7 +165,19 @@ export function renderParam(view: EventView, i: number, opts: RenderOptions = {}
   const p = EVENT_TABLE[view.type]?.params[i];
   const bytes = view.paramBytes(i);
   if (p === undefined) return bufferText(bytes, opts.maxBufferBytes);
-  return renderValue(p[1], p[2], bytes, p[3], opts, view.tid);
+  const text = renderValue(p[1], p[2], bytes, p[3], opts, view.tid);
+  // A relative path prints with the path it resolves to, as libsinsp shows `name=etc(/etc)`.
+  if (p[1] === PT.FSRELPATH && opts.relPath !== undefined && text !== '' && !text.startsWith('/')) {
+    const resolved = opts.relPath(view.tid, relPathDirfd(view, i), text);
+    if (resolved !== undefined) return `${text}(${resolved})`;
+  }
+  return text;
+}
+
+/** The directory descriptor a relative path parameter is resolved against (its schema names it). */
+export function relPathDirfd(view: EventView, i: number): number {
+  const at = EVENT_TABLE[view.type]?.params[i]?.[4] ?? -1;
+  return at >= 0 && at < view.nparams && view.paramLength(at) > 0 ? view.int(at, true) : -100;
 }
 
 /** Name of parameter i from the schema (`argN` past the schema's count). */

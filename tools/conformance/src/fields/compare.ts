@@ -7,9 +7,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { eventTypeName, openScap } from '@falco-ts/driver';
+import { EF, EVENT_TABLE, eventTypeName, openScap } from '@falco-ts/driver';
 import { SyscallSource, compileFormat, type EventSource, type SyscallEvent } from '@falco-ts/engine';
-import { knownDifference } from './known-differences';
+import { knownDifference, type EventContext } from './known-differences';
 
 const run = promisify(execFile);
 
@@ -56,7 +56,7 @@ export async function compareCapture(file: string, fields: readonly string[]): P
         const t = out.fields.get(f)!;
         t.compared++;
         if (m.values[i] === row.values[i]) return;
-        if (knownDifference(type, f, m.values[i]!, row.values[i]!)) {
+        if (knownDifference(type, f, m.values[i]!, row.values[i]!, m.context!)) {
           t.known++;
           return;
         }
@@ -72,6 +72,8 @@ export async function compareCapture(file: string, fields: readonly string[]): P
 interface Row {
   type: string;
   values: string[];
+  /** What sysdig 0.29 could know of this event (engine rows only). */
+  context?: EventContext;
 }
 
 /** `rawtime tid` -> the exit events with that key, in file order. */
@@ -83,17 +85,76 @@ function add(lines: Lines, key: string, row: Row): void {
   else lines.set(key, [row]);
 }
 
+/** Exit events whose descriptor libsinsp of 2022 took from the enter event (it uses, not creates, one). */
+const FD_FROM_ENTER = Uint8Array.from(EVENT_TABLE, (e) => ((e.flags & EF.USES_FD) !== 0 && (e.flags & EF.CREATES_FD) === 0 ? 1 : 0));
+const CREATES_FD = Uint8Array.from(EVENT_TABLE, (e) => ((e.flags & EF.CREATES_FD) !== 0 ? 1 : 0));
+const SET_ID_CALLS = new Set(['setuid', 'setgid', 'setresuid', 'setresgid', 'setreuid', 'setregid']);
+const CLONE_CALLS = new Set(['clone', 'clone3', 'fork', 'vfork']);
+
 async function engineLines(file: string, fields: readonly string[]): Promise<Lines> {
   const src = new SyscallSource({ hostname: 'fidelity' });
   const format = compileFormat(fields.map((f) => `%${f}`).join(SEP), src as unknown as EventSource<SyscallEvent>);
   const reader = await openScap(file, { file });
   src.seedFromCapture(reader.state);
   const lines: Lines = new Map();
+  // The previous event type of each thread: an exit right after its own enter had one.
+  const lastType = new Map<number, number>();
+  // Threads whose credentials changed through an exit event without its enter event, and their
+  // descendants: 0.29 read the new ids from the enter event and kept the old ones.
+  const staleIds = new Set<number>();
+  const staleCwd = new Set<number>();
+  // Each thread's parent as its clone named it, and the processes seen exiting.
+  const clonedBy = new Map<number, number>();
+  const exited = new Set<number>();
+  const reparented = (tid: number): boolean => {
+    for (let t: number | undefined = tid, n = 0; t !== undefined && n < 32; t = clonedBy.get(t), n++) if (exited.has(clonedBy.get(t) ?? -1)) return true;
+    return false;
+  };
+  // Descriptors an enterless socket exit created: 0.29 never had them, so later events on them differ.
+  const staleFds = new Set<string>();
+  let execveEnters = false;
   try {
     for await (const batch of reader.batches()) {
       src.forEach(batch, (e) => {
-        if (e.view.dir !== '<') return;
-        add(lines, `${e.ts} ${e.view.tid}`, { type: eventTypeName(e.view), values: format.render(e).split(SEP) });
+        const v = e.view;
+        const tid = v.tid;
+        const previous = lastType.get(tid);
+        lastType.set(tid, v.type);
+        if (v.dir !== '<') {
+          if (v.name === 'execve' || v.name === 'execveat') execveEnters = true;
+          if (v.name === 'procexit') exited.add(tid);
+          return;
+        }
+        const hadEnter = previous === v.type - 1;
+        const pid = e.thread?.pid ?? tid;
+        const res = v.nparams > 0 ? v.int(0) : -1;
+        if (!hadEnter && SET_ID_CALLS.has(v.name) && res >= 0) staleIds.add(tid);
+        if (!hadEnter && v.name === 'fchdir' && res >= 0) staleCwd.add(pid);
+        if (CLONE_CALLS.has(v.name) && res > 0) {
+          clonedBy.set(res, tid);
+          if (staleIds.has(tid)) staleIds.add(res);
+          if (staleCwd.has(pid)) staleCwd.add(res);
+        }
+        const values = format.render(e).split(SEP);
+        if (res >= 0 && CREATES_FD[v.type] === 1) {
+          if (!hadEnter && v.name === 'socket') staleFds.add(`${pid}:${res}`);
+          else staleFds.delete(`${pid}:${res}`);
+        }
+        const fd = e.thread?.lastEventFd ?? -1;
+        const context: EventContext = {
+          fdFromMissingEnter: (!hadEnter && (FD_FROM_ENTER[v.type] === 1 || v.name === 'socket')) || (fd >= 0 && staleFds.has(`${pid}:${fd}`)),
+          noExecveEnters: !execveEnters,
+          staleIds: staleIds.has(tid),
+          staleCwd: staleCwd.has(pid),
+          isThread: pid !== tid,
+          reparented: reparented(tid),
+          failedCreate: res < 0 && CREATES_FD[v.type] === 1,
+          ours: (f) => {
+            const i = fields.indexOf(f);
+            return i < 0 ? undefined : values[i];
+          },
+        };
+        add(lines, `${e.ts} ${tid}`, { type: eventTypeName(v), values, context });
       });
     }
   } finally {

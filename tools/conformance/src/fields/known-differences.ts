@@ -4,13 +4,126 @@
  * one of these is counted as known, not as disagreement; docs/conformance-notes.md gives the libs
  * source of each.
  */
+/** What the capture let sysdig 0.29 know about one exit event. */
+export interface EventContext {
+  /** The event uses a descriptor 0.29 took from its enter event, and the capture has none before it. */
+  readonly fdFromMissingEnter: boolean;
+  /** No execve enter event so far: 0.29 built proc.exepath from that event's filename. */
+  readonly noExecveEnters: boolean;
+  /** The thread (or an ancestor) changed ids through a set*id exit without its enter event. */
+  readonly staleIds: boolean;
+  /** The process changed directory through an fchdir exit without its enter event. */
+  readonly staleCwd: boolean;
+  /** A thread that is not its process's main thread. */
+  readonly isThread: boolean;
+  /** The thread or one of its ancestors lost its parent (exited) and was reparented. */
+  readonly reparented: boolean;
+  /** A call that creates a descriptor failed: libsinsp of 2022 kept the thread's previous one. */
+  readonly failedCreate: boolean;
+  /** Our value of another field of the same line. */
+  ours(field: string): string | undefined;
+}
+
+/** A path with runs of slashes made one, as modern libs' concatenate_paths leaves it. */
+function singleSlashes(text: string): string {
+  return text.replace(/\/{2,}/g, '/');
+}
+
+/**
+ * Flag lists that differ only by names 0.29's flag tables lack (O_F_CREATED, CLONE_CHILD_IN_PIDNS,
+ * ...): the same value, 0.29's names a subset of ours.
+ */
+function fewerFlagNames(ours: string, theirs: string): boolean {
+  const split = (t: string): [string, string[]] | undefined => {
+    const m = /^([^(]*\()?([A-Z0-9_|]+)\)?$/.exec(t);
+    return m === null ? undefined : [m[1] ?? '', m[2]!.split('|')];
+  };
+  const a = split(ours);
+  const b = split(theirs);
+  if (a === undefined || b === undefined || a[0] !== b[0] || b[1].length >= a[1].length) return false;
+  return b[1].every((n) => a[1].includes(n));
+}
+
+/** `name=value` items of an evt.args text (values may hold spaces). */
+function argItems(text: string): string[] {
+  return text.trimEnd().split(/ (?=[a-z_0-9]+=)/);
+}
+
+/** Whether every parameter 0.29 printed is ours too, allowing for the renamed and re-typed ones. */
+function sameLeadingArgs(ours: string, theirs: string): boolean {
+  const a = argItems(ours);
+  const b = argItems(theirs);
+  if (b.length > a.length) return false;
+  return b.every((item, i) => item === a[i] || singleSlashes(item) === a[i] || fewerFlagNames(a[i]!, item) || (item.startsWith('pgid=') && a[i] === `v${item}`) || (item === 'loginuid=-1' && a[i] === 'loginuid=4294967295'));
+}
+
+/** Fields naming a process's ancestors. */
+function isAncestry(field: string): boolean {
+  return field === 'proc.ppid' || field === 'proc.pname' || field === 'proc.pcmdline' || field === 'proc.sname' || field.startsWith('proc.aname') || field.startsWith('proc.apid');
+}
+
+/** The field one generation closer: what an ancestry field reads when the thread itself is taken for its parent. */
+function oneCloser(field: string): string | undefined {
+  if (field === 'proc.pname' || field === 'proc.aname[1]') return 'proc.name';
+  if (field === 'proc.pcmdline') return 'proc.cmdline';
+  if (field === 'proc.apid[1]') return 'proc.pid';
+  const m = /^proc\.(aname|apid)\[(\d+)\]$/.exec(field);
+  if (m === null) return undefined;
+  const n = Number(m[2]);
+  return n === 2 ? (m[1] === 'aname' ? 'proc.pname' : 'proc.ppid') : `proc.${m[1]}[${n - 1}]`;
+}
+
 export interface KnownDifference {
   readonly why: string;
   /** True when this difference explains `ours` vs `theirs` for `field` of an event of `type` (sysdig's name). */
-  matches(type: string, field: string, ours: string, theirs: string): boolean;
+  matches(type: string, field: string, ours: string, theirs: string, context: EventContext): boolean;
 }
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    why: 'exit-only captures (modern drivers send no enter events for these calls): 0.29 took the descriptor of a close, fcntl, read... and the domain and type of a socket from the enter event; modern libs read them from the exit event',
+    matches: (_type, field, _ours, _theirs, c) => c.fdFromMissingEnter && (field.startsWith('fd.') || field === 'evt.arg.fd' || field === 'evt.args'),
+  },
+  {
+    why: 'a failed open, socket or accept: 0.29 kept the descriptor the thread used before; modern libs reset it at the enter event (sinsp_parser::reset) and name none',
+    matches: (_type, field, _ours, _theirs, c) => c.failedCreate && field.startsWith('fd.') && c.ours('fd.num') === '-1',
+  },
+  {
+    why: 'flag names modern flag tables have and 0.29\'s lack (O_F_CREATED on an open that created the file, CLONE_CHILD_IN_PIDNS...)',
+    matches: (_type, field, ours, theirs) => field === 'evt.arg.flags' && fewerFlagNames(ours, theirs),
+  },
+  {
+    why: 'paths joined from a directory descriptor and a relative name: 0.29 kept the doubled slash (//etc), modern libs\' concatenate_paths makes it one',
+    matches: (_type, field, ours, theirs) => theirs.includes('//') && singleSlashes(theirs) === ours && (field.startsWith('fd.') || field.startsWith('evt.arg')),
+  },
+  {
+    why: 'exit-only captures: 0.29 built proc.exepath from the execve enter event; modern libs take the exit event\'s trusted_exepath',
+    matches: (_type, field, _ours, _theirs, c) => c.noExecveEnters && (field === 'proc.exepath'),
+  },
+  {
+    why: 'exit-only captures: 0.29 took the ids of setuid, setgid, setresuid... from the enter event; modern libs from the exit event',
+    matches: (_type, field, _ours, _theirs, c) => c.staleIds && (field.startsWith('user.') || field.startsWith('group.')),
+  },
+  {
+    why: 'exit-only captures: 0.29 took the descriptor of fchdir from the enter event, so its working directory stays the old one; modern libs read the exit event',
+    matches: (_type, field, _ours, _theirs, c) => c.staleCwd && field === 'proc.cwd',
+  },
+  {
+    why: 'threads: 0.29 made the calling thread the parent of a thread it cloned, so a thread\'s ancestry starts with its own process; modern libs give a thread its process\'s parent',
+    matches: (_type, field, _ours, theirs, c) => c.isThread && isAncestry(field) && oneCloser(field) !== undefined && c.ours(oneCloser(field)!) === theirs,
+  },
+  {
+    why: 'orphans: modern libs reparent the children of an exiting process to the reaper the procexit event names (a child subreaper or the namespace init); 0.29 lost the parent',
+    matches: (_type, field, _ours, _theirs, c) => c.reparented && isAncestry(field),
+  },
+  {
+    why: 'the process table\'s unset login uid (4294967295): modern libs print -1 and no login name, 0.29 reading this table layout prints 0 and root',
+    matches: (_type, field, ours, theirs) => (field === 'user.loginuid' && ours === '-1' && theirs === '0') || (field === 'user.loginname' && ours === '<NA>' && theirs === 'root'),
+  },
+  {
+    why: 'threads cloned by clone3: 0.29 decodes the gid of this (then new) event with the next parameter\'s bytes above its 32 bits, and keeps it',
+    matches: (_type, field, ours, theirs) => field === 'group.gid' && /^\d+$/.test(ours) && /^\d+$/.test(theirs) && BigInt(theirs) >= 4294967296n && BigInt(theirs) % 4294967296n === BigInt(ours),
+  },
   {
     why: 'accept4 exits: libs of 2022 named the event accept, modern libs accept4',
     matches: (_type, field, ours, theirs) => field === 'evt.type' && theirs === 'accept' && ours === 'accept4',
@@ -36,11 +149,11 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     matches: (_type, field, ours, theirs) => field.startsWith('evt.arg.') && theirs === '<NA>' && ours !== '<NA>',
   },
   {
-    why: 'evt.args: modern layouts append parameters after those 0.29 knows (clone pidns_init_start_ts, execve trusted_exepath...)',
-    matches: (_type, field, ours, theirs) => field === 'evt.args' && theirs.trimEnd() !== '' && ours.startsWith(theirs.trimEnd()),
+    why: 'evt.args: modern event tables append parameters after those 0.29 knows (clone pidns_init_start_ts, execve trusted_exepath...), name execve\'s vpgid (0.29: pgid) and print its loginuid unsigned',
+    matches: (_type, field, ours, theirs) => field === 'evt.args' && theirs.trimEnd() !== '' && sameLeadingArgs(ours, theirs),
   },
 ];
 
-export function knownDifference(type: string, field: string, ours: string, theirs: string): KnownDifference | undefined {
-  return KNOWN_DIFFERENCES.find((k) => k.matches(type, field, ours, theirs));
+export function knownDifference(type: string, field: string, ours: string, theirs: string, context: EventContext): KnownDifference | undefined {
+  return KNOWN_DIFFERENCES.find((k) => k.matches(type, field, ours, theirs, context));
 }

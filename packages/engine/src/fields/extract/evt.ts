@@ -9,6 +9,7 @@ import {
   eventTypeName,
   flagNames,
   renderArgs,
+  relPathDirfd,
   renderParam,
   type EventView,
   type RenderOptions,
@@ -70,10 +71,15 @@ function rawResult(v: EventView): number | undefined {
   return v.int(i, true);
 }
 
+/** The letter libsinsp adds after an IP socket's type character: its transport protocol. */
+const L4_LETTERS: Record<number, string> = { 6: 't', 17: 'u', 1: 'i', 255: 'r' };
+
 function fdText(e: SyscallEvent, fd: number): string | undefined {
   const t = e.state.thread;
   const f = t?.fds.get(fd);
-  return f === undefined ? undefined : `<${f.typeChar}>${f.name}`;
+  if (f === undefined) return undefined;
+  const l4 = f.kind === FdKind.Ipv4 || f.kind === FdKind.Ipv6 ? (L4_LETTERS[f.l4proto] ?? '') : '';
+  return `<${f.typeChar}${l4}>${f.name}`;
 }
 
 function renderOptions(e: SyscallEvent): RenderOptions {
@@ -81,7 +87,16 @@ function renderOptions(e: SyscallEvent): RenderOptions {
     maxBufferBytes: SNAPLEN,
     fdName: (_tid, fd) => fdText(e, fd),
     procName: (tid) => e.state.threads.get(tid)?.comm,
+    relPath: (_tid, dirfd, path) => relativeTo(e, dirfd, path),
   };
+}
+
+/** A relative path resolved against `dirfd` (the working directory for AT_FDCWD), when that is known. */
+function relativeTo(e: SyscallEvent, dirfd: number, path: string): string | undefined {
+  const t = e.state.thread;
+  if (t === undefined) return undefined;
+  const dir = dirfd === AT_FDCWD ? t.cwd : t.fds.get(dirfd)?.name;
+  return dir === undefined || dir === '' ? undefined : resolvePath(dir, path);
 }
 
 /**
@@ -112,6 +127,10 @@ function argText(e: SyscallEvent, i: number): string | undefined {
     case PT.PID:
     case PT.PID32:
       return e.state.threads.get(value as number)?.comm ?? String(value);
+    case PT.FSRELPATH: {
+      const path = value as string;
+      return path.startsWith('/') ? path : (relativeTo(e, relPathDirfd(v, i), path) ?? path);
+    }
     case PT.FLAGS8:
     case PT.FLAGS16:
     case PT.FLAGS32:
