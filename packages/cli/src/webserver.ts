@@ -2,9 +2,13 @@
  * The embedded web server: `/healthz` (the configured `k8s_healthz_endpoint`) answers 200 when the
  * detector is healthy and 503 with the failing checks otherwise; `/versions` the version JSON;
  * `/metrics` the Prometheus metrics when `prometheus_metrics_enabled`; and, when a Kubernetes audit
- * consumer is attached, the audit webhook (`POST /k8s-audit`).
+ * consumer is attached, the audit webhook (`POST /k8s-audit`). With `webserver.ssl_enabled` it serves
+ * HTTPS with `webserver.ssl_certificate`, one PEM file holding the private key and the certificate
+ * chain, as Falco's falco.pem.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { metricsRequestHandler, type FalcoMetrics } from '@falco-ts/outputs';
 import { versionInfo } from './version';
@@ -28,6 +32,20 @@ export interface WebServerOptions {
   maxBodyBytes?: number;
   /** Handles `/k8s-audit` requests itself (token, limits, status codes); preferred over `k8sAudit`. */
   k8sAuditHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Serve HTTPS with this PEM file (private key and certificate chain in one file). */
+  sslCertificate?: string;
+}
+
+/** A server for `handler`: HTTPS from the PEM file when one is given, else plain HTTP. */
+function listener(handler: RequestListener, sslCertificate: string | undefined): Server {
+  if (sslCertificate === undefined) return createServer(handler);
+  let pem: string;
+  try {
+    pem = readFileSync(sslCertificate, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read webserver.ssl_certificate ${sslCertificate}: ${(e as Error).message}`);
+  }
+  return createHttpsServer({ key: pem, cert: pem }, handler) as unknown as Server;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -59,9 +77,9 @@ export class WebServer {
     readonly port: number,
   ) {}
 
-  static start(opts: WebServerOptions): Promise<WebServer> {
+  static async start(opts: WebServerOptions): Promise<WebServer> {
     const metricsHandler = opts.metrics ? metricsRequestHandler(opts.metrics) : undefined;
-    const server = createServer((req, res) => {
+    const server = listener((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === opts.healthzEndpoint) {
         const checks = opts.health();
@@ -87,7 +105,7 @@ export class WebServer {
       } else {
         sendJson(res, 404, { error: `no such endpoint: ${req.method ?? ''} ${path ?? ''}` });
       }
-    });
+    }, opts.sslCertificate);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.listenPort, opts.listenAddress, () => {

@@ -47,7 +47,17 @@ export interface FalcoConfig {
   baseSyscalls: { customSet: string[]; repair: boolean; all: boolean };
   /** Ring buffer size from `engine.modern_ebpf.buf_size_preset` (Falco's presets: 1 = 1 MiB … 10 = 512 MiB). */
   ringBufferBytes: number;
-  webserver: { enabled: boolean; listenPort: number; listenAddress: string; healthzEndpoint: string; prometheusMetricsEnabled: boolean };
+  webserver: {
+    enabled: boolean;
+    listenPort: number;
+    listenAddress: string;
+    healthzEndpoint: string;
+    prometheusMetricsEnabled: boolean;
+    sslEnabled: boolean;
+    sslCertificate: string;
+    /** Falco's worker count (0 = one per CPU); Node serves every request on its event loop, so it is read and not used. */
+    threadiness: number;
+  };
   metrics: { enabled: boolean; interval: string; intervalMs: number; outputRule: boolean; outputFile: string };
   loadPlugins: string[];
   plugins: { name: string; openParams: string; initConfig: unknown }[];
@@ -276,6 +286,9 @@ export function interpretConfig(tree: YamlMap, configName = ''): FalcoConfig {
       listenAddress,
       healthzEndpoint: str(tree, 'webserver.k8s_healthz_endpoint', '/healthz'),
       prometheusMetricsEnabled: bool(tree, 'webserver.prometheus_metrics_enabled', false),
+      sslEnabled: bool(tree, 'webserver.ssl_enabled', false),
+      sslCertificate: str(tree, 'webserver.ssl_certificate', '/etc/falco/falco.pem'),
+      threadiness: num(tree, 'webserver.threadiness', 0),
     },
     metrics: {
       enabled: bool(tree, 'metrics.enabled', false),

@@ -205,8 +205,9 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
         health,
         metrics: config.webserver.prometheusMetricsEnabled ? metrics : undefined,
         k8sAuditHandler: enabled.includes(K8S_AUDIT_SOURCE) && sources.k8sAudit ? k8sAuditWebhook(ctx, () => rules.engine, alerts, hostname, metrics) : undefined,
+        sslCertificate: config.webserver.sslEnabled ? config.webserver.sslCertificate : undefined,
       });
-      logger.info(`Starting internal webserver, listening on port ${web.port}`);
+      logger.info(`Starting internal webserver, listening on port ${web.port}${config.webserver.sslEnabled ? ' (TLS)' : ''}`);
     } catch (e) {
       logger.error(`Could not start the web server on ${config.webserver.listenAddress}:${config.webserver.listenPort}: ${(e as Error).message}`);
     }
