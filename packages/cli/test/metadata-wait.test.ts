@@ -1,4 +1,4 @@
-import { containerMetadata } from '../src/detector/metadata';
+import { containerMetadata, metadataOptions } from '../src/detector/metadata';
 
 // No runtime enabled: no record ever arrives, which is the worst case for the first-sight wait.
 const NO_RUNTIMES = { engines: { docker: { enabled: false }, podman: { enabled: false }, containerd: { enabled: false }, cri: { enabled: false } } };
@@ -21,5 +21,18 @@ describe('waiting for a container record on first sight', () => {
     } finally {
       await m.service.close();
     }
+  });
+});
+
+describe('metadata options from the loaded entries', () => {
+  it('the k8smeta entry adds the kubernetes provider (a collector when one is named); the mesos section adds its pollers', () => {
+    expect(metadataOptions({ container: { initConfig: NO_RUNTIMES }, k8smeta: { initConfig: { nodeName: 'n1', kubeconfig: '/etc/kc' } } }).providers).toEqual({ kubernetes: { nodeName: 'n1', kubeconfig: '/etc/kc' } });
+    expect(metadataOptions({ k8smeta: { initConfig: { nodeName: 'n1', collectorHostname: 'c', collectorPort: 45000 } } }).providers).toEqual({
+      kubernetes: { nodeName: 'n1', collector: { hostname: 'c', port: 45000 } },
+    });
+    expect(metadataOptions({ mesos: { master_url: 'http://m:5050', marathon_url: 'http://mt:8080', poll_interval_ms: 2000 } }).providers).toEqual({
+      mesos: { url: 'http://m:5050', intervalMs: 2000 },
+      marathon: { url: 'http://mt:8080', intervalMs: 2000 },
+    });
   });
 });

@@ -45,7 +45,7 @@ export { DNS_NAMES, DnsNames, SYSTEM_RESOLVER } from './syscall/dns-names';
 export type { NameResolver } from './syscall/dns-names';
 export type { SyscallStateOptions } from './syscall/state';
 export { NO_CONTAINER_METADATA } from './syscall/metadata';
-export type { ContainerInfo, ContainerMetadataProvider, ContainerMount, KubernetesObjectInfo, KubernetesPodInfo } from './syscall/metadata';
+export type { ContainerInfo, ContainerMetadataProvider, ContainerMount, KubernetesObjectInfo, KubernetesPodInfo, MesosTaskInfo } from './syscall/metadata';
 export type { NetworkPolicyProvider, PolicyEnd, PolicyFlow, PolicyProtocol, PolicySide, PolicyVerdict } from './syscall/netpol';
 export { containerFromCgroupPath, containerFromCgroups } from './syscall/cgroups';
 export type { CgroupContainer, ContainerRuntime } from './syscall/cgroups';

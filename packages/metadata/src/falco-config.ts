@@ -144,3 +144,45 @@ function parseInitConfig(initConfig: unknown, key: string): Record<string, unkno
   if (!isObject(config)) throw configError(key, 'init_config must be a map');
   return config;
 }
+
+const MESOS_KEY = 'mesos';
+const MESOS_KEYS = ['master_url', 'marathon_url', 'user', 'password', 'poll_interval_ms', 'timeout_ms'];
+
+/**
+ * Provider options from falco.yaml's `mesos` section (this detector's; Falco dropped Mesos):
+ *   mesos: { master_url, marathon_url, user, password, poll_interval_ms (10000), timeout_ms (5000) }
+ * `master_url` runs the mesos provider, `marathon_url` the marathon one; credentials go to both.
+ */
+export function optionsFromMesosConfig(section: unknown): Record<string, object> {
+  if (section === undefined || section === null) return {};
+  if (!isObject(section)) throw configError(MESOS_KEY, 'mesos must be a map');
+  for (const key of Object.keys(section)) {
+    if (!MESOS_KEYS.includes(key)) throw configError(`${MESOS_KEY}.${key}`, `unknown key "${key}"; known: ${MESOS_KEYS.join(', ')}`);
+  }
+  const text = (key: string): string | undefined => {
+    const v = section[key];
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string') throw configError(`${MESOS_KEY}.${key}`, `${key} must be a string, got ${JSON.stringify(v)}`);
+    if (key.endsWith('_url') && !/^https?:\/\/[^/]/.test(v)) throw configError(`${MESOS_KEY}.${key}`, `${key} must be an http(s) URL, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const ms = (key: string): number | undefined => {
+    const v = section[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw configError(`${MESOS_KEY}.${key}`, `${key} must be a positive number of milliseconds, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const user = text('user');
+  const password = text('password') ?? '';
+  const common = {
+    ...(ms('poll_interval_ms') === undefined ? {} : { intervalMs: ms('poll_interval_ms') }),
+    ...(ms('timeout_ms') === undefined ? {} : { timeoutMs: ms('timeout_ms') }),
+    ...(user === undefined ? {} : { credentials: { user, password } }),
+  };
+  const master = text('master_url');
+  const marathon = text('marathon_url');
+  return {
+    ...(master ? { mesos: { url: master, ...common } } : {}),
+    ...(marathon ? { marathon: { url: marathon, ...common } } : {}),
+  };
+}

@@ -33,3 +33,8 @@ export function getJson(url: string, timeoutMs: number, headers: Record<string, 
     req.on('error', reject);
   });
 }
+
+/** The Authorization header of HTTP basic credentials (none without them). */
+export function basicAuth(credentials: { readonly user: string; readonly password: string } | undefined): Record<string, string> {
+  return credentials ? { Authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}` } : {};
+}

@@ -18,7 +18,7 @@ export type { MetadataErrorCode, MetadataErrorContext } from './errors';
 export { parseImageRef } from './image-ref';
 export { containerField, k8sField, mesosField, formatLabels, CONTAINER_FIELDS, K8S_FIELDS, MESOS_FIELDS } from './fields';
 export type { FieldValue } from './fields';
-export { optionsFromContainerPluginConfig, k8smetaPluginConfig } from './falco-config';
+export { optionsFromContainerPluginConfig, k8smetaPluginConfig, optionsFromMesosConfig } from './falco-config';
 export type { K8smetaPluginConfig } from './falco-config';
 export { watchCluster } from './cluster';
 export type { ClusterChange, ClusterResource, ClusterWatch, ClusterWatchOptions } from './cluster';

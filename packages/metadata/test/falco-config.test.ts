@@ -1,4 +1,4 @@
-import { MetadataConfigError, k8smetaPluginConfig, optionsFromContainerPluginConfig } from '../src';
+import { MetadataConfigError, k8smetaPluginConfig, optionsFromContainerPluginConfig, optionsFromMesosConfig } from '../src';
 
 test('engines map to providers, sockets pass through with %d expanded', () => {
   const uid = process.getuid!();
@@ -69,6 +69,31 @@ test.each([
   let error: unknown;
   try {
     k8smetaPluginConfig(config, {});
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(MetadataConfigError);
+  expect(error).toMatchObject({ code: 'METADATA_CONFIG', context: { key }, shortMessage: message });
+});
+
+test('the mesos section: master and Marathon URLs, credentials and poll interval for both pollers', () => {
+  expect(optionsFromMesosConfig({ master_url: 'http://10.0.0.5:5050', marathon_url: 'https://marathon.local:8443', user: 'falco', password: 's3cret', poll_interval_ms: 5000 })).toEqual({
+    mesos: { url: 'http://10.0.0.5:5050', intervalMs: 5000, credentials: { user: 'falco', password: 's3cret' } },
+    marathon: { url: 'https://marathon.local:8443', intervalMs: 5000, credentials: { user: 'falco', password: 's3cret' } },
+  });
+  expect(optionsFromMesosConfig(undefined)).toEqual({});
+  expect(optionsFromMesosConfig({ master_url: 'http://m:5050' })).toEqual({ mesos: { url: 'http://m:5050' } });
+});
+
+test.each([
+  [{ master: 'http://m' }, 'mesos.master', expect.stringContaining('unknown key "master"')],
+  [{ master_url: 'm:5050' }, 'mesos.master_url', 'master_url must be an http(s) URL, got "m:5050"'],
+  [{ poll_interval_ms: '10s' }, 'mesos.poll_interval_ms', 'poll_interval_ms must be a positive number of milliseconds, got "10s"'],
+  ['yes', 'mesos', 'mesos must be a map'],
+])('bad mesos section %j is a configuration error at its key', (config, key, message) => {
+  let error: unknown;
+  try {
+    optionsFromMesosConfig(config);
   } catch (err) {
     error = err;
   }

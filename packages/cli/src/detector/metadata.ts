@@ -4,8 +4,8 @@
  * engine's `ContainerMetadataProvider`. Records are converted once per container record and
  * Kubernetes answer, not per event.
  */
-import type { ContainerInfo as EngineContainerInfo, ContainerMetadataProvider, KubernetesObjectInfo, KubernetesPodInfo } from '@falco-ts/engine';
-import { MetadataService, k8smetaPluginConfig, optionsFromContainerPluginConfig, type K8sMetadata, type MetadataServiceOptions, type ObjectRef } from '@falco-ts/metadata';
+import type { ContainerInfo as EngineContainerInfo, ContainerMetadataProvider, KubernetesObjectInfo, KubernetesPodInfo, MesosTaskInfo } from '@falco-ts/engine';
+import { MetadataService, k8smetaPluginConfig, optionsFromContainerPluginConfig, optionsFromMesosConfig, type K8sMetadata, type MesosMetadata, type MetadataServiceOptions, type ObjectRef } from '@falco-ts/metadata';
 
 type MetaInfo = NonNullable<ReturnType<MetadataService['lookupContainer']>>;
 type MetaRuntime = Parameters<MetadataService['lookupContainer']>[1];
@@ -37,7 +37,22 @@ function podInfo(info: MetaInfo, k8s: K8sMetadata | undefined): KubernetesPodInf
   };
 }
 
-function convert(info: MetaInfo, k8s: K8sMetadata | undefined): EngineContainerInfo {
+function taskInfo(m: MesosMetadata | undefined): MesosTaskInfo | undefined {
+  if (m === undefined || (!m.task && !m.framework && !m.marathonApp)) return undefined;
+  return {
+    taskId: m.task?.id,
+    taskName: m.task?.name,
+    taskLabels: m.task?.labels,
+    frameworkId: m.framework?.id,
+    frameworkName: m.framework?.name,
+    appId: m.marathonApp?.id,
+    appName: m.marathonApp?.name,
+    appLabels: m.marathonApp?.labels,
+    groupId: m.marathonApp?.groupName,
+  };
+}
+
+function convert(info: MetaInfo, k8s: K8sMetadata | undefined, mesos: MesosMetadata | undefined): EngineContainerInfo {
   return {
     id: info.id.slice(0, 12),
     fullId: info.id,
@@ -56,6 +71,7 @@ function convert(info: MetaInfo, k8s: K8sMetadata | undefined): EngineContainerI
     hostIpc: info.hostIpc,
     labels: info.labels,
     k8s: podInfo(info, k8s),
+    mesos: taskInfo(mesos),
   };
 }
 
@@ -78,6 +94,8 @@ export interface MetadataPluginEntries {
   readonly container?: { readonly initConfig: unknown };
   /** The `k8smeta` entry's init_config, when `k8smeta` is loaded. */
   readonly k8smeta?: { readonly initConfig: unknown };
+  /** falco.yaml's `mesos` section (master and Marathon URLs, credentials, poll interval). */
+  readonly mesos?: unknown;
 }
 
 /**
@@ -86,30 +104,33 @@ export interface MetadataPluginEntries {
  */
 export function metadataOptions(entries: MetadataPluginEntries, hostRoot = ''): MetadataServiceOptions {
   const base: MetadataServiceOptions = entries.container ? optionsFromContainerPluginConfig(entries.container.initConfig, hostRoot) : { providers: {} };
-  if (!entries.k8smeta) return base;
+  const withMesos: MetadataServiceOptions = { ...base, providers: { ...base.providers, ...optionsFromMesosConfig(entries.mesos) } };
+  if (!entries.k8smeta) return withMesos;
   const k8s = k8smetaPluginConfig(entries.k8smeta.initConfig);
   const kubernetes = {
     ...(k8s.nodeName === undefined ? {} : { nodeName: k8s.nodeName }),
     ...(k8s.kubeconfig === undefined ? {} : { kubeconfig: k8s.kubeconfig }),
     ...(k8s.collector === undefined ? {} : { collector: k8s.collector }),
   };
-  return { ...base, providers: { ...base.providers, kubernetes } };
+  return { ...withMesos, providers: { ...withMesos.providers, kubernetes } };
 }
 
 /** Builds the service from the loaded plugin entries; runtime sockets are looked for under `hostRoot`. */
 export function containerMetadata(entries: MetadataPluginEntries, hostRoot: string): ContainerMetadata {
   const service = new MetadataService(metadataOptions(entries, hostRoot));
   const k8sEnabled = entries.k8smeta !== undefined;
-  const converted = new Map<string, { from: MetaInfo; k8s: K8sMetadata | undefined; to: EngineContainerInfo }>();
+  const mesosEnabled = entries.mesos !== undefined && entries.mesos !== null;
+  const converted = new Map<string, { from: MetaInfo; k8s: K8sMetadata | undefined; mesos: MesosMetadata | undefined; to: EngineContainerInfo }>();
   const provider: ContainerMetadataProvider = {
     lookup(id) {
       const info = service.lookupContainer(id);
       if (!info) return undefined;
       const k8s = service.k8sForContainer(info.id);
+      const mesos = mesosEnabled ? service.mesosForContainer(info.id) : undefined;
       const cached = converted.get(id);
-      if (cached && cached.from === info && cached.k8s === k8s) return cached.to;
-      const to = convert(info, k8s);
-      converted.set(id, { from: info, k8s, to });
+      if (cached && cached.from === info && cached.k8s === k8s && cached.mesos === mesos) return cached.to;
+      const to = convert(info, k8s, mesos);
+      converted.set(id, { from: info, k8s, mesos, to });
       return to;
     },
     onContainerSeen(c) {

@@ -266,8 +266,9 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
               config.loadPlugins.includes(name) ? { initConfig: config.plugins.find((p) => p.name === name)?.initConfig } : undefined;
             const container = entry('container');
             const k8smeta = entry('k8smeta');
-            if (container || k8smeta) {
-              metadata = containerMetadata({ ...(container ? { container } : {}), ...(k8smeta ? { k8smeta } : {}) }, hostPaths(ctx.io.env).root);
+            const mesos = ctx.loaded.tree['mesos'];
+            if (container || k8smeta || mesos !== undefined) {
+              metadata = containerMetadata({ ...(container ? { container } : {}), ...(k8smeta ? { k8smeta } : {}), ...(mesos !== undefined ? { mesos } : {}) }, hostPaths(ctx.io.env).root);
               syscall.setMetadataProvider(metadata.provider);
               const service = metadata.service;
               metrics?.setWatchSource(() => service.health().providers.flatMap((p) => (p.watches ?? []).map((w) => ({ provider: p.name, ...w }))));

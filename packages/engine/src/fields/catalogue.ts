@@ -74,6 +74,11 @@ export const FIELD_CLASSES: readonly FieldClass[] = [
       'The fields of the k8smeta plugin: the pod of the container, its namespace, controllers and services, as the API server (or a k8s-metacollector) describes them. Read only when the k8smeta plugin entry is configured.',
   },
   {
+    name: 'mesos',
+    title: 'mesos',
+    description: 'The Mesos task of the container, its framework, and the Marathon app and group that started it, from the mesos configuration section.',
+  },
+  {
     name: 'netpol',
     title: 'netpol',
     description:
@@ -489,6 +494,21 @@ const NETPOL: readonly Entry[] = [
   ],
 ];
 
+const MESOS: readonly Entry[] = [
+  ['mesos.task.name', 'charbuf', '', 'Mesos task name.'],
+  ['mesos.task.id', 'charbuf', '', 'Mesos task id.'],
+  ['mesos.task.label', 'charbuf', LABEL, 'One Mesos task label by name (mesos.task.label[foo] or mesos.task.label.foo).'],
+  ['mesos.task.labels', 'charbuf', '', 'Mesos task labels as key:value pairs, comma-separated.'],
+  ['mesos.framework.name', 'charbuf', '', 'Mesos framework name.'],
+  ['mesos.framework.id', 'charbuf', '', 'Mesos framework id.'],
+  ['marathon.app.name', 'charbuf', '', 'Marathon app name (the last part of its id).'],
+  ['marathon.app.id', 'charbuf', '', 'Marathon app id (/group/app).'],
+  ['marathon.app.label', 'charbuf', LABEL, 'One Marathon app label by name (marathon.app.label[foo] or marathon.app.label.foo).'],
+  ['marathon.app.labels', 'charbuf', '', 'Marathon app labels as key:value pairs, comma-separated.'],
+  ['marathon.group.name', 'charbuf', '', 'Marathon group of the app (its path, /shop for /shop/web).'],
+  ['marathon.group.id', 'charbuf', '', 'Marathon group id (its path).'],
+];
+
 const BY_CLASS: ReadonlyArray<readonly [FieldClassName, readonly Entry[]]> = [
   ['evt', EVT],
   ['evt.syscall', EVT_SYSCALL],
@@ -501,6 +521,7 @@ const BY_CLASS: ReadonlyArray<readonly [FieldClassName, readonly Entry[]]> = [
   ['fdlist', FDLIST],
   ['k8s', K8S],
   ['k8smeta', K8SMETA],
+  ['mesos', MESOS],
   ['netpol', NETPOL],
 ];
 

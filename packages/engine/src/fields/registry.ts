@@ -21,7 +21,7 @@ import { DNS_NAME_FIELDS, dnsNameCheck, dnsNameExtractor } from './extract/dns';
 import { FD_EXTRACTORS, FSPATH_EXTRACTORS, fdAddresses, fdPorts } from './extract/fd';
 import { NETPOL_EXTRACTORS } from './extract/netpol';
 import { DNS_NAMES, type DnsNames } from '../syscall/dns-names';
-import { CONTAINER_EXTRACTORS, K8SMETA_EXTRACTORS, USER_EXTRACTORS } from './extract/identity';
+import { CONTAINER_EXTRACTORS, K8SMETA_EXTRACTORS, MESOS_EXTRACTORS, USER_EXTRACTORS } from './extract/identity';
 import { ANCESTOR_READERS, PROC_EXTRACTORS, ancestorCandidates } from './extract/proc';
 import { FieldCatalogue, type FieldReference } from './lookup';
 import type { SyscallFieldInfo } from './types';
@@ -34,6 +34,7 @@ const EXTRACTORS: Record<string, ExtractorFactory> = {
   ...USER_EXTRACTORS,
   ...CONTAINER_EXTRACTORS,
   ...K8SMETA_EXTRACTORS,
+  ...MESOS_EXTRACTORS,
   ...NETPOL_EXTRACTORS,
 };
 

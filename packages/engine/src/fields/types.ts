@@ -76,6 +76,7 @@ export type FieldClassName =
   | 'fdlist'
   | 'k8s'
   | 'k8smeta'
+  | 'mesos'
   | 'netpol';
 
 export interface FieldClass {

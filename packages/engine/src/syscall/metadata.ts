@@ -38,6 +38,20 @@ export interface KubernetesPodInfo {
   readonly services?: readonly KubernetesObjectInfo[];
 }
 
+/** The Mesos task a container runs, its framework and (when Marathon started it) its app. */
+export interface MesosTaskInfo {
+  readonly taskId?: string;
+  readonly taskName?: string;
+  readonly taskLabels?: Readonly<Record<string, string>>;
+  readonly frameworkId?: string;
+  readonly frameworkName?: string;
+  readonly appId?: string;
+  readonly appName?: string;
+  readonly appLabels?: Readonly<Record<string, string>>;
+  /** The app's group path (`/shop` for `/shop/web`), which Marathon uses as the group's id. */
+  readonly groupId?: string;
+}
+
 export interface ContainerInfo {
   /** Short id (12 hex digits, or the runtime's name for the container). */
   readonly id: string;
@@ -62,6 +76,7 @@ export interface ContainerInfo {
   readonly hostIpc?: boolean;
   readonly labels?: Readonly<Record<string, string>>;
   readonly k8s?: KubernetesPodInfo;
+  readonly mesos?: MesosTaskInfo;
 }
 
 export interface ContainerMetadataProvider {

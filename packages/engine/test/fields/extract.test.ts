@@ -169,6 +169,32 @@ describe('syscall field extraction', () => {
     });
   });
 
+  it('reads the Mesos task, framework and Marathon app and group as mesos.* and marathon.* fields', () => {
+    const s = source();
+    s.setMetadataProvider({
+      lookup: (id) =>
+        id === ID.slice(0, 12)
+          ? {
+              id,
+              mesos: {
+                taskId: 'shop_web.1a2b', taskName: 'web', taskLabels: { tier: 'frontend' }, frameworkId: 'fw-1', frameworkName: 'marathon',
+                appId: '/shop/web', appName: 'web', appLabels: { owner: 'storefront', tier: 'frontend' }, groupId: '/shop',
+              },
+            }
+          : undefined,
+    });
+    const names = [
+      'mesos.task.name', 'mesos.task.id', 'mesos.task.label[tier]', 'mesos.task.labels', 'mesos.framework.name', 'mesos.framework.id',
+      'marathon.app.name', 'marathon.app.id', 'marathon.app.label[owner]', 'marathon.app.labels', 'marathon.group.name', 'marathon.group.id',
+    ];
+    expect(fieldsAfter(s, [{ name: 'close', tid: 300, params: { res: 0, fd: 9 } }], names)).toEqual({
+      'mesos.task.name': 'web', 'mesos.task.id': 'shop_web.1a2b', 'mesos.task.label[tier]': 'frontend', 'mesos.task.labels': 'tier:frontend',
+      'mesos.framework.name': 'marathon', 'mesos.framework.id': 'fw-1', 'marathon.app.name': 'web', 'marathon.app.id': '/shop/web',
+      'marathon.app.label[owner]': 'storefront', 'marathon.app.labels': 'owner:storefront,tier:frontend', 'marathon.group.name': '/shop',
+      'marathon.group.id': '/shop',
+    });
+  });
+
   it('compiles and evaluates real conditions, including any-ancestor and any-address checks', () => {
     const s = source();
     const reg = s.fields;

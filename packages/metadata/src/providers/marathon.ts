@@ -1,7 +1,7 @@
 // Marathon: apps and their tasks from /v2/apps?embed=apps.tasks, polled. Marathon task ids are
 // Mesos task ids, so a container maps to its app through the task the Mesos provider (or the
 // container's MESOS_TASK_ID) names.
-import { getJson } from '../http-json';
+import { basicAuth, getJson } from '../http-json';
 import { Poller } from '../poller';
 import { defineProvider, type MesosProvider, type ProviderHealth } from '../provider';
 import type { BackoffOptions } from '../reconnector';
@@ -12,6 +12,8 @@ export interface MarathonOptions {
   readonly url?: string;
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
+  /** HTTP basic credentials for every request. */
+  readonly credentials?: { readonly user: string; readonly password: string };
   readonly backoff?: BackoffOptions;
 }
 
@@ -37,7 +39,8 @@ class MarathonApps implements MesosProvider {
     const base = (options.url ?? 'http://localhost:8080').replace(/\/$/, '');
     const url = `${base}/v2/apps?embed=apps.tasks`;
     const timeout = options.timeoutMs ?? 5000;
-    this.poller = new Poller(this.name, url, options.intervalMs ?? 10000, async () => this.load((await getJson(url, timeout)) as AppsResponse), options.backoff);
+    const headers = basicAuth(options.credentials);
+    this.poller = new Poller(this.name, url, options.intervalMs ?? 10000, async () => this.load((await getJson(url, timeout, headers)) as AppsResponse), options.backoff);
   }
 
   start(): void {

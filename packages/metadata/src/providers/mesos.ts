@@ -1,7 +1,7 @@
 // Mesos: tasks and frameworks from the master's state endpoint, polled. A container maps to its
 // task through the MESOS_TASK_ID the executor puts in its environment, or through the name the
 // Docker containerizer gives it (`mesos-<container id>`), or (Mesos containerizer) its own id.
-import { getJson } from '../http-json';
+import { basicAuth, getJson } from '../http-json';
 import { Poller } from '../poller';
 import { defineProvider, type MesosProvider, type ProviderHealth } from '../provider';
 import type { BackoffOptions } from '../reconnector';
@@ -13,6 +13,8 @@ export interface MesosOptions {
   /** Poll interval in ms; default 10000. */
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
+  /** HTTP basic credentials for every request. */
+  readonly credentials?: { readonly user: string; readonly password: string };
   readonly backoff?: BackoffOptions;
 }
 
@@ -51,7 +53,8 @@ class MesosMaster implements MesosProvider {
     const base = (options.url ?? 'http://localhost:5050').replace(/\/$/, '');
     const url = `${base}/master/state`;
     const timeout = options.timeoutMs ?? 5000;
-    this.poller = new Poller(this.name, url, options.intervalMs ?? 10000, async () => this.load((await getJson(url, timeout)) as MasterState), options.backoff);
+    const headers = basicAuth(options.credentials);
+    this.poller = new Poller(this.name, url, options.intervalMs ?? 10000, async () => this.load((await getJson(url, timeout, headers)) as MasterState), options.backoff);
   }
 
   start(): void {

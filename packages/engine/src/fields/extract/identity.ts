@@ -1,4 +1,4 @@
-/** user.*, group.*, container.*, k8s.* and k8smeta.* extractors. */
+/** user.*, group.*, container.*, k8s.*, k8smeta.*, mesos.* and marathon.* extractors. */
 import type { FieldValue } from '@falco-ts/filter-lang';
 import type { ContainerInfo, ContainerMount, KubernetesObjectInfo, KubernetesPodInfo } from '../../syscall/metadata';
 import type { ThreadInfo } from '../../syscall/thread-table';
@@ -237,3 +237,24 @@ for (const [kind, object] of Object.entries(POD_OBJECTS)) {
     return o === undefined ? undefined : labelPairs(o.labels);
   });
 }
+
+// ---- Mesos and Marathon ------------------------------------------------------------------------
+
+function task(read: (m: NonNullable<ContainerInfo['mesos']>) => FieldValue): Extract {
+  return container((c) => (c.mesos === undefined ? undefined : read(c.mesos)));
+}
+
+export const MESOS_EXTRACTORS: Record<string, ExtractorFactory> = {
+  'mesos.task.name': () => task((m) => m.taskName),
+  'mesos.task.id': () => task((m) => m.taskId),
+  'mesos.task.label': (ref) => task((m) => m.taskLabels?.[ref.key!]),
+  'mesos.task.labels': () => task((m) => labelsText(m.taskLabels)),
+  'mesos.framework.name': () => task((m) => m.frameworkName),
+  'mesos.framework.id': () => task((m) => m.frameworkId),
+  'marathon.app.name': () => task((m) => m.appName),
+  'marathon.app.id': () => task((m) => m.appId),
+  'marathon.app.label': (ref) => task((m) => m.appLabels?.[ref.key!]),
+  'marathon.app.labels': () => task((m) => labelsText(m.appLabels)),
+  'marathon.group.name': () => task((m) => m.groupId),
+  'marathon.group.id': () => task((m) => m.groupId),
+};
