@@ -17,6 +17,7 @@ import { RulesReader } from './loader/reader';
 import { LoadResult } from './loader/result';
 import { validateRulesDocuments } from './loader/schema';
 import { parseYaml } from './loader/yaml-nodes';
+import { loadLimits, type LoadLimits } from './loader/limits';
 import { checkPluginRequirements, type LoadedPlugin } from './loader/versions';
 import { describeEngine, type DescribedPlugin, type EngineDescription } from './loader/describe';
 import { DEFAULT_RULESET, Rulesets, type RuleSelector } from './ruleset/rulesets';
@@ -49,6 +50,7 @@ export class Engine {
   private readonly extraOutputs: ExtraOutputFormat[] = [];
   private readonly extraOutputFields: ExtraOutputField[] = [];
   private minPriority: PriorityLevel = 7;
+  private limits: LoadLimits = loadLimits();
   private readonly matches: CompiledRule[] = [];
   // Every load recompiles all files so far; these let unchanged lists, macros and rules skip
   // parsing, expansion, checks and compilation on the second and later loads.
@@ -100,6 +102,11 @@ export class Engine {
     this.extraOutputFields.push({ name, format, source, tags, rule, raw });
   }
 
+  /** Bounds on the cost of loading one rules file (see limits.ts); unset entries keep their default. */
+  setLoadLimits(limits: Partial<LoadLimits>): void {
+    this.limits = loadLimits(limits);
+  }
+
   /** Rules less severe than this are not evaluated (`priority` config key). */
   setMinPriority(priority: PriorityLevel): void {
     this.minPriority = priority;
@@ -114,7 +121,7 @@ export class Engine {
     this.contents.set(name, content);
     const result = new LoadResult(name, this.contents);
     const fileCtx = LoadContext.forFile(name);
-    const yaml = parseYaml(content);
+    const yaml = parseYaml(content, this.limits);
     if (yaml.error) {
       result.addError('LOAD_ERR_YAML_PARSE', yaml.error.message, fileCtx.child(yaml.error.position, 'value for'));
       return result;
@@ -138,6 +145,7 @@ export class Engine {
       extraOutputs: this.extraOutputs,
       extraOutputFields: this.extraOutputFields,
       caches: this.caches,
+      limits: this.limits,
     });
     const out = compiler.compile(this.collector);
     if (!out) return result;

@@ -20,6 +20,8 @@ export { Engine } from './engine';
 export type { ProcessOptions, RuleMatching } from './engine';
 export { RulesLoadError, EngineUsageError } from './errors';
 export { LoadResult } from './loader/result';
+export { DEFAULT_LOAD_LIMITS } from './loader/limits';
+export type { LoadLimits } from './loader/limits';
 export type { DiagnosticJson, LoadDiagnostic, LoadResultJson } from './loader/result';
 export { LoadContext } from './loader/context';
 export type { Location, SourcePosition } from './loader/context';

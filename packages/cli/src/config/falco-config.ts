@@ -4,6 +4,7 @@
  */
 import { PRIORITIES, parsePriority, type PriorityLevel } from '@falco-ts/alert';
 import { configErrors } from '../errors';
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from '@falco-ts/engine';
 import type { YamlMap } from './override';
 
 /** `rules`: only rules with `capture: true` start a capture; `all_rules`: every rule does. */
@@ -66,6 +67,8 @@ export interface FalcoConfig {
   /** `append_output` entries: extra output text/fields for rules matching source/tag/rule. */
   appendOutput: YamlMap[];
   capture: { enabled: boolean; pathPrefix: string; mode: CaptureMode; defaultDurationMs: number };
+  /** `rule_loading`: bounds on loading one rules file, and on preparing a reload. */
+  ruleLoading: { limits: LoadLimits; reloadTimeoutMs: number };
 }
 
 function get(tree: YamlMap, path: string): unknown {
@@ -308,8 +311,32 @@ export function interpretConfig(tree: YamlMap, configName = ''): FalcoConfig {
       mode: captureMode(str(tree, 'capture.mode', 'rules'), bad),
       defaultDurationMs: captureDuration(num(tree, 'capture.default_duration', 5000)),
     },
+    ruleLoading: ruleLoading(tree, bad),
   };
 }
+
+/** A positive whole number at `path` (the default when absent). */
+function positiveInt(tree: YamlMap, path: string, dflt: number, bad: (message: string) => string): number {
+  const n = num(tree, path, dflt);
+  if (Number.isInteger(n) && n > 0) return n;
+  throw configErrors.invalidValue(path, bad(`${path} must be a positive integer, got ${n}`));
+}
+
+function ruleLoading(tree: YamlMap, bad: (message: string) => string): FalcoConfig['ruleLoading'] {
+  const d = DEFAULT_LOAD_LIMITS;
+  return {
+    limits: {
+      maxDocumentBytes: positiveInt(tree, 'rule_loading.max_document_bytes', d.maxDocumentBytes, bad),
+      maxYamlDepth: positiveInt(tree, 'rule_loading.max_yaml_depth', d.maxYamlDepth, bad),
+      maxConditionDepth: positiveInt(tree, 'rule_loading.max_condition_depth', d.maxConditionDepth, bad),
+      maxExpansionNodes: positiveInt(tree, 'rule_loading.max_expansion_nodes', d.maxExpansionNodes, bad),
+    },
+    reloadTimeoutMs: positiveInt(tree, 'rule_loading.reload_timeout_ms', DEFAULT_RELOAD_TIMEOUT_MS, bad),
+  };
+}
+
+/** How long a reload may take to prepare before it is abandoned (the previous rules keep running). */
+export const DEFAULT_RELOAD_TIMEOUT_MS = 30_000;
 
 function captureMode(mode: string, bad: (message: string) => string): CaptureMode {
   if (mode === 'rules' || mode === 'all_rules') return mode;

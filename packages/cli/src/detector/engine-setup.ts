@@ -16,6 +16,7 @@ import type { RulesFile } from '../rules-files';
  */
 export function createEngine(config: FalcoConfig, sources: readonly EventSource<unknown>[], extraOutput?: string): Engine {
   const engine = new Engine(sources);
+  engine.setLoadLimits(config.ruleLoading.limits);
   engine.setMinPriority(config.minPriority);
   for (const entry of config.appendOutput) applyAppendOutput(engine, entry);
   if (extraOutput !== undefined) engine.addExtraOutput(extraOutput);

@@ -7,6 +7,8 @@
  */
 import { PRIORITIES } from '@falco-ts/alert';
 import { DELIVERY_SCHEMA, FORMAT_SCHEMA, QUEUE_SCHEMA, SINKS, SPOOL_SCHEMA, type ConfigSchema, type FieldSpec } from '@falco-ts/outputs';
+import { DEFAULT_LOAD_LIMITS } from '@falco-ts/engine';
+import { DEFAULT_RELOAD_TIMEOUT_MS } from '../config/falco-config';
 import { boolean, integer, JSON_SCHEMA_DRAFT, number, object, oneOf, stringList, text, type JsonSchema } from './json-schema';
 
 function fieldSchema(spec: FieldSpec): JsonSchema {
@@ -137,6 +139,13 @@ export function configSchema(): JsonSchema {
       },
     },
     watch_config_files: boolean('Reload when a configuration or rules file changes.', true),
+    rule_loading: object('Bounds on the cost of loading one rules file and of preparing a reload (docs/reliability.md).', {
+      max_document_bytes: integer('Largest rules file, in characters.', DEFAULT_LOAD_LIMITS.maxDocumentBytes, 1),
+      max_yaml_depth: integer('Deepest nesting of YAML collections in a rules file.', DEFAULT_LOAD_LIMITS.maxYamlDepth, 1),
+      max_condition_depth: integer('Deepest nesting of a condition, as written and once its macros are expanded.', DEFAULT_LOAD_LIMITS.maxConditionDepth, 1),
+      max_expansion_nodes: integer('Most nodes one expansion may produce: YAML aliases per document, a list with the lists it names, a condition with its lists and macros.', DEFAULT_LOAD_LIMITS.maxExpansionNodes, 1),
+      reload_timeout_ms: integer('How long a reload may take to prepare before it is abandoned, the previous rules still running.', DEFAULT_RELOAD_TIMEOUT_MS, 1),
+    }),
     output_timeout: integer('Milliseconds an output may block before it is reported.', 2000, 0),
     append_output: {
       description: 'Text and fields appended to the output of the rules that match.',

@@ -8,6 +8,7 @@
  */
 import {
   NodeType,
+  VISITOR_KEYS,
   FilterCompileError,
   FilterSyntaxError,
   parse,
@@ -33,6 +34,7 @@ import { eventCodesOf } from '../ruleset/evttypes';
 import { compileFormat, type CompiledFormat } from '../output/compiled-format';
 import { compileCondition, type CompiledCondition, type ConditionPredicate } from './condition';
 import { cachedByAst, type CompileCaches, type PositionedWarning, type UnknownEventType } from './compile-caches';
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from './limits';
 
 export type { Expansion } from './compile-caches';
 
@@ -65,8 +67,6 @@ function isWord(name: string): boolean {
   return true;
 }
 
-const MAX_CONDITION_DEPTH = 1000;
-
 export interface ExtraOutputFormat {
   format: string;
   /** Empty: every source. */
@@ -88,6 +88,57 @@ export interface CompileOptions {
   extraOutputFields: readonly ExtraOutputField[];
   /** Results of earlier loads of the same engine (see CompileCaches); none: compute everything. */
   caches?: CompileCaches;
+  /** Bounds on expansion and nesting (the defaults when absent). */
+  limits?: LoadLimits;
+}
+
+/** The size of an expanded AST counted as a tree (shared subtrees once per use). */
+interface Extent {
+  readonly nodes: number;
+  readonly depth: number;
+}
+
+/**
+ * Node count and depth of `ast` as a tree, memoised per node in `known`. Expansion shares macro
+ * bodies between the conditions that use them (a macro is expanded once), so the tree a rule
+ * compiles to can be exponentially larger than the DAG held in memory; this counts it in time
+ * linear in the DAG, without recursion.
+ */
+function extentOf(ast: Node, known: WeakMap<Node, Extent>): Extent {
+  const stack: { node: Node; expanded: boolean }[] = [{ node: ast, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (known.has(top.node)) {
+      stack.pop();
+      continue;
+    }
+    const children = childrenOf(top.node);
+    if (!top.expanded) {
+      top.expanded = true;
+      for (const c of children) if (!known.has(c)) stack.push({ node: c, expanded: false });
+      continue;
+    }
+    let nodes = 1;
+    let depth = 0;
+    for (const c of children) {
+      const e = known.get(c)!;
+      nodes += e.nodes;
+      if (e.depth + 1 > depth) depth = e.depth + 1;
+    }
+    known.set(top.node, { nodes, depth });
+    stack.pop();
+  }
+  return known.get(ast)!;
+}
+
+function childrenOf(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const key of VISITOR_KEYS[node.type] as readonly string[]) {
+    const child = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(child)) out.push(...(child as Node[]));
+    else if (child) out.push(child as Node);
+  }
+  return out;
 }
 
 export interface CompiledList {
@@ -146,7 +197,15 @@ export class RulesCompiler {
     private readonly sources: ReadonlyMap<string, EventSource<unknown>>,
     private readonly result: LoadResult,
     private readonly options: CompileOptions,
-  ) {}
+  ) {
+    this.limits = options.limits ?? DEFAULT_LOAD_LIMITS;
+  }
+
+  private readonly limits: LoadLimits;
+  /** Sizes of expanded ASTs met in this compilation. */
+  private readonly extents = new WeakMap<Node, Extent>();
+  /** Macros whose `ast` is already their expansion: a reference shares it as it is. */
+  private readonly expandedMacros = new Set<CompiledMacro>();
 
   /** Compiles everything; records the first error in the result and returns undefined then. */
   compile(collector: Collector): CompileOutput | undefined {
@@ -177,14 +236,21 @@ export class RulesCompiler {
   private readonly scannedLists: number[] = [];
 
   private compileLists(collector: Collector, out: CompileOutput): void {
-    const usedNames: string[] = [];
+    const usedNames = new Set<string>();
     for (const list of collector.lists.values()) {
       const items: string[] = [];
       for (const item of list.items) {
         const ref = collector.lists.get(item);
         if (ref && ref.index < list.visibility) {
-          usedNames.push(ref.name);
-          items.push(...ref.items);
+          usedNames.add(ref.name);
+          if (items.length + ref.items.length > this.limits.maxExpansionNodes) {
+            throw new LoadError(
+              'LOAD_ERR_VALIDATE',
+              `List expands to more than ${this.limits.maxExpansionNodes} items (the expansion limit)`,
+              list.ctx,
+            );
+          }
+          for (const x of ref.items) items.push(x);
         } else {
           items.push(item);
         }
@@ -193,8 +259,9 @@ export class RulesCompiler {
       else this.scannedLists.push(out.lists.length);
       out.lists.push({ name: list.name, items, used: false, info: list });
     }
+    const byName = new Map(out.lists.map((l) => [l.name, l]));
     for (const name of usedNames) {
-      const l = out.lists.find((x) => x.name === name);
+      const l = byName.get(name);
       if (l) l.used = true;
     }
   }
@@ -231,17 +298,29 @@ export class RulesCompiler {
   /** Lists substituted (in list order, as Falco does), then parsed; syntax errors point into the condition. */
   private parseCondition(condition: string, lists: CompiledList[], ctx: LoadContext): Ast {
     let text = condition;
+    let items = 0;
     // The items of a list may bring in names of lists later in the order; those are substituted too.
     for (let next = this.nextListIn(text, 0); next !== -1; next = this.nextListIn(text, next + 1)) {
       const l = lists[next]!;
       const r = substituteList(text, l.name, l.items);
       text = r.text;
-      if (r.used) l.used = true;
+      if (r.replaced === 0) continue;
+      l.used = true;
+      // Each item substituted becomes a node of the condition: bounded before the text grows
+      // further (lists naming lists can double it at each one).
+      items += r.replaced * l.items.length;
+      if (items > this.limits.maxExpansionNodes) {
+        throw new LoadError(
+          'LOAD_ERR_COMPILE_CONDITION',
+          `Condition expands to more than ${this.limits.maxExpansionNodes} list items (the expansion limit)`,
+          ctx,
+        );
+      }
     }
     const cached = this.options.caches?.parsed.get(text);
     if (cached) return cached;
     try {
-      const ast = parse(text, { maxDepth: MAX_CONDITION_DEPTH });
+      const ast = parse(text, { maxDepth: this.limits.maxConditionDepth });
       this.options.caches?.parsed.set(text, ast);
       return ast;
     } catch (e) {
@@ -260,6 +339,8 @@ export class RulesCompiler {
     this.macrosByName = new Map(out.macros.map((m) => [m.name, m]));
     for (const m of out.macros) {
       m.ast = this.resolveMacros(m.ast, m.info.cond, m.info.visibility, m.info.ctx);
+      this.expandedMacros.add(m);
+      extentOf(m.ast, this.extents);
     }
   }
 
@@ -284,6 +365,9 @@ export class RulesCompiler {
   }
 
   private expand(ast: Ast, known: VisibleMacros, lookups: Map<string, Ast>, condition: string, ctx: LoadContext): Ast {
+    // A macro defined later than the one being expanded (visible to it through an append) is
+    // expanded in place, once per expansion; every other macro is already expanded and shared.
+    const inPlace = new Map<CompiledMacro, Ast>();
     const resolve = (node: Ast, stack: readonly string[]): Ast =>
       transform(node, {
         [NodeType.Identifier]: (id) => {
@@ -304,7 +388,13 @@ export class RulesCompiler {
           }
           macro.used = true;
           lookups.set(id.name, macro.ast);
-          return resolve(macro.ast, [...stack, id.name]);
+          if (this.expandedMacros.has(macro)) return macro.ast;
+          let body = inPlace.get(macro);
+          if (body === undefined) {
+            body = resolve(macro.ast, [...stack, id.name]);
+            inPlace.set(macro, body);
+          }
+          return body;
         },
       }) as Ast;
     return resolve(ast, []);
@@ -368,6 +458,7 @@ export class RulesCompiler {
 
       let ast = this.parseCondition(conditionText, out.lists, r.condCtx);
       ast = this.resolveMacros(ast, conditionText, Number.MAX_SAFE_INTEGER, r.ctx);
+      this.checkExpansion(ast, r.condCtx);
       this.report(this.conditionWarnings(ast), conditionText, r.condCtx);
 
       const checks = this.sourceChecks(ast, source);
@@ -418,6 +509,25 @@ export class RulesCompiler {
         exceptionFields,
         info: r,
       });
+    }
+  }
+
+  /** A rule's expanded condition within the expansion and depth limits, before anything walks it. */
+  private checkExpansion(ast: Ast, ctx: LoadContext): void {
+    const { nodes, depth } = extentOf(ast, this.extents);
+    if (nodes > this.limits.maxExpansionNodes) {
+      throw new LoadError(
+        'LOAD_ERR_COMPILE_CONDITION',
+        `Condition expands to ${nodes} nodes, more than ${this.limits.maxExpansionNodes} (the expansion limit)`,
+        ctx,
+      );
+    }
+    if (depth > this.limits.maxConditionDepth) {
+      throw new LoadError(
+        'LOAD_ERR_COMPILE_CONDITION',
+        `Condition nests ${depth} levels deep once its macros are expanded, more than ${this.limits.maxConditionDepth} (the nesting limit)`,
+        ctx,
+      );
     }
   }
 

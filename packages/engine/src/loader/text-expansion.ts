@@ -74,33 +74,61 @@ const DELIMS = BLANKS + '(),=';
 
 /**
  * Replaces every delimited occurrence of `name` in `cond` by the comma-separated items. Returns
- * the new text and whether anything was replaced.
+ * the new text and how many occurrences were replaced.
+ *
+ * Falco rewrites the whole string at each occurrence; the result is built here in one pass
+ * instead (a condition naming a long list many times would otherwise cost occurrences × length):
+ * the text so far is kept as chunks, of which only trailing blanks and one comma are ever taken
+ * back, and the rest is read from `cond`.
  */
-export function substituteList(cond: string, name: string, items: readonly string[]): { text: string; used: boolean } {
-  let used = false;
+export function substituteList(cond: string, name: string, items: readonly string[]): { text: string; replaced: number } {
   let start = cond.indexOf(name);
+  if (start === -1) return { text: cond, replaced: 0 };
+  const sub = items.map(quoteItem).join(', ');
+  const out: string[] = [];
+  let outLength = 0;
+  /** Start of the part of `cond` not yet copied to `out`. */
+  let pos = 0;
+  let replaced = 0;
+  const charBefore = (at: number): string | undefined => (at > pos ? cond[at - 1] : out.length > 0 ? out[out.length - 1]!.slice(-1) : undefined);
+  const takeBack = (at: number): number => {
+    if (at > pos) return at - 1;
+    const last = out[out.length - 1]!;
+    if (last.length === 1) out.pop();
+    else out[out.length - 1] = last.slice(0, -1);
+    outLength--;
+    return at;
+  };
   while (start !== -1) {
     let end = start + name.length;
-    const before = start === 0 || DELIMS.includes(cond[start - 1]!);
+    const prev = charBefore(start);
+    const before = prev === undefined || DELIMS.includes(prev);
     const after = end >= cond.length || DELIMS.includes(cond[end]!);
-    if (before && after) {
-      while (start > 0 && BLANKS.includes(cond[start - 1]!)) start--;
-      while (end < cond.length && BLANKS.includes(cond[end]!)) end++;
-      const sub = items.map(quoteItem).join(', ');
-      if (sub === '') {
-        // An empty list must not leave a dangling comma behind.
-        if (start > 0 && cond[start - 1] === ',') start--;
-        else if (end < cond.length && cond[end] === ',') end++;
-      }
-      let next = '';
-      if (start > 0) next += cond.slice(0, start) + ' ';
-      next += sub + ' ';
-      if (end <= cond.length) next += cond.slice(end);
-      cond = next;
-      start += sub.length + 1;
-      used = true;
+    if (!(before && after)) {
+      start = cond.indexOf(name, start + 1);
+      continue;
     }
-    start = cond.indexOf(name, start + 1);
+    for (let c = charBefore(start); c !== undefined && BLANKS.includes(c); c = charBefore(start)) start = takeBack(start);
+    while (end < cond.length && BLANKS.includes(cond[end]!)) end++;
+    if (sub === '') {
+      // An empty list must not leave a dangling comma behind.
+      if (charBefore(start) === ',') start = takeBack(start);
+      else if (end < cond.length && cond[end] === ',') end++;
+    }
+    if (start > pos) {
+      out.push(cond.slice(pos, start));
+      outLength += start - pos;
+    }
+    const atStart = outLength === 0;
+    const piece = atStart ? `${sub} ` : ` ${sub} `;
+    out.push(piece);
+    outLength += piece.length;
+    pos = end;
+    replaced++;
+    // As in Falco, the search goes on after the space that follows the items (one character
+    // further when they were put at the very start).
+    start = cond.indexOf(name, atStart ? end + 1 : end);
   }
-  return { text: cond, used };
+  out.push(cond.slice(pos));
+  return { text: out.join(''), replaced };
 }

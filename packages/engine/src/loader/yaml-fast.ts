@@ -7,7 +7,10 @@
  * `yaml`'s `isMap`/`isSeq`/`isScalar` check), several times faster and without loading `yaml`,
  * because rules files are large and read on every start.
  *
- * Anything outside that subset (anchors, aliases, tags, flow mappings, several documents,
+ * Anchors (`&name`) before a node on the same line and aliases (`*name`) are read too, as `yaml`
+ * reads them (an `anchor` on the node, an alias node naming it); the caller resolves them.
+ *
+ * Anything outside that subset (other anchors, tags, flow mappings, several documents,
  * multi-line quoted scalars, keep chomping, explicit indentation, tabs, CR, anything `yaml`
  * might report as an error) makes it return `undefined`, and the caller parses the text with
  * `yaml` instead, which also produces every syntax error message. So a file either gets exactly
@@ -22,6 +25,7 @@ export const NODE_KIND = {
   seq: Symbol.for('yaml.seq'),
   scalar: Symbol.for('yaml.scalar'),
   pair: Symbol.for('yaml.pair'),
+  alias: Symbol.for('yaml.alias'),
 } as const;
 
 class FastScalar {
@@ -30,6 +34,14 @@ class FastScalar {
     readonly value: string,
     readonly source: string,
     readonly type: Scalar.Type,
+    readonly range: [number, number, number],
+  ) {}
+}
+
+class FastAlias {
+  declare readonly [NODE_TYPE]: symbol;
+  constructor(
+    readonly source: string,
     readonly range: [number, number, number],
   ) {}
 }
@@ -50,13 +62,13 @@ class FastSeq {
 class FastPair {
   declare readonly [NODE_TYPE]: symbol;
   constructor(
-    readonly key: unknown,
-    readonly value: unknown,
+    public key: unknown,
+    public value: unknown,
   ) {}
 }
 
 // On the prototypes: one property shared by every node, as `yaml` checks it (`node[NODE_TYPE]`).
-for (const [cls, kind] of [[FastScalar, NODE_KIND.scalar], [FastMap, NODE_KIND.map], [FastSeq, NODE_KIND.seq], [FastPair, NODE_KIND.pair]] as const) {
+for (const [cls, kind] of [[FastScalar, NODE_KIND.scalar], [FastMap, NODE_KIND.map], [FastSeq, NODE_KIND.seq], [FastPair, NODE_KIND.pair], [FastAlias, NODE_KIND.alias]] as const) {
   Object.defineProperty(cls.prototype, NODE_TYPE, { value: kind });
 }
 
@@ -77,6 +89,8 @@ export interface FastYaml {
   readonly documents: YamlNode[];
   /** Offsets at which lines start, for positions. */
   readonly lineStarts: readonly number[];
+  /** The documents hold alias nodes (to be replaced by the nodes their anchors name). */
+  readonly hasAliases: boolean;
 }
 
 /** Thrown inside the reader when the text leaves the subset; never escapes this module. */
@@ -103,6 +117,13 @@ const ESCAPES: Record<string, string> = {
   ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
 };
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** Anchor and alias names in this subset (YAML allows more; those files go to `yaml`). */
+const ANCHOR_CHAR = /[A-Za-z0-9_-]/;
+/**
+ * Collections nested deeper than this (or than the caller's nesting limit) are left to `yaml`
+ * (rules files nest a handful of levels), whose reading reports the limit with a position.
+ */
+const MAX_FAST_DEPTH = 32;
 
 function scalar(value: string, type: Scalar.Type, start: number): Scalar {
   return new FastScalar(value, value, type, [start, start, start]) as unknown as Scalar;
@@ -112,16 +133,16 @@ function scalar(value: string, type: Scalar.Type, start: number): Scalar {
  * The root nodes of the documents of `text` (rules files have one), or `undefined` when the text
  * uses YAML beyond the subset this reader handles.
  */
-export function parseYamlFast(text: string): FastYaml | undefined {
+export function parseYamlFast(text: string, maxDepth = MAX_FAST_DEPTH): FastYaml | undefined {
   // Characters `yaml` treats specially or refuses anywhere: leave those files to it.
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c < SPACE && c !== NL) || c === 0x7f || c === 0xfeff || (c >= 0x80 && c < 0xa0) || (c >= 0xd800 && c <= 0xdfff)) return undefined;
   }
   try {
-    const reader = new FastReader(text);
+    const reader = new FastReader(text, Math.min(maxDepth, MAX_FAST_DEPTH));
     const documents = reader.document();
-    return documents && { documents, lineStarts: reader.lineStarts };
+    return documents && { documents, lineStarts: reader.lineStarts, hasAliases: reader.hasAliases };
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
@@ -131,6 +152,9 @@ export function parseYamlFast(text: string): FastYaml | undefined {
 class FastReader {
   /** Offset of the first character of each line. */
   private readonly starts: number[] = [0];
+  /** Block collections open around the one being read. */
+  private depth = 0;
+  hasAliases = false;
 
   get lineStarts(): readonly number[] {
     return this.starts;
@@ -143,7 +167,10 @@ class FastReader {
   /** Leading spaces of each line, computed once (every line is looked at several times). */
   private readonly indents: Int32Array;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
       this.ends.push(i);
       this.starts.push(i + 1);
@@ -238,6 +265,7 @@ class FastReader {
 
   /** A block sequence whose `-` indicators stand at column `indent`, from the current line. */
   private blockSeq(indent: number): YAMLSeq {
+    if (++this.depth > this.maxDepth) outside();
     const start = this.starts[this.line]! + indent;
     const seq = new FastSeq([start, start, start]) as unknown as YAMLSeq;
     while (this.skipToContent()) {
@@ -251,6 +279,7 @@ class FastReader {
       seq.items.push(this.nodeAfterIndicator(at + 1, indent, false));
       if (this.line <= line) outside();
     }
+    this.depth--;
     return seq;
   }
 
@@ -259,6 +288,7 @@ class FastReader {
    * (after the `- ` of a sequence item when the mapping is compact).
    */
   private blockMap(indent: number): YAMLMap {
+    if (++this.depth > this.maxDepth) outside();
     const start = this.starts[this.line]! + indent;
     const map = new FastMap([start, start, start]) as unknown as YAMLMap;
     let first = true;
@@ -279,6 +309,7 @@ class FastReader {
       map.items.push(new FastPair(key, this.nodeAfterIndicator(colon + 1, indent, true)) as unknown as Pair);
       if (this.line <= line) outside();
     }
+    this.depth--;
     return map;
   }
 
@@ -329,10 +360,40 @@ class FastReader {
   /** A scalar or flow sequence starting at `at`, inside a collection at column `indent`. */
   private inlineNode(at: number, indent: number, inMap: boolean): YamlNode {
     const c = this.text[at]!;
+    if (c === '*') {
+      const alias = this.alias(at);
+      if (!this.restIsEmpty(at + 1 + alias.source.length, this.ends[this.line]!)) outside();
+      this.line++;
+      return alias as unknown as YamlNode;
+    }
+    if (c === '&') {
+      const name = this.anchorName(at + 1);
+      let next = at + 1 + name.length;
+      if (this.text.charCodeAt(next) !== SPACE) outside();
+      while (this.text.charCodeAt(next) === SPACE) next++;
+      const after = this.text[next];
+      if (next >= this.ends[this.line]! || after === '&' || after === '*' || after === '#') outside();
+      const node = this.inlineNode(next, indent, inMap);
+      (node as { anchor?: string }).anchor = name;
+      return node;
+    }
     if (c === '[') return this.flowSeqTop(at, indent, inMap);
     if (c === '"' || c === "'") return this.quoted(at);
     if (c === '>' || c === '|') return this.blockScalar(at, indent);
     return this.plain(at, indent);
+  }
+
+  /** The name of an anchor or alias starting at `at` (after its `&` or `*`). */
+  private anchorName(at: number): string {
+    let i = at;
+    while (i < this.text.length && ANCHOR_CHAR.test(this.text[i]!)) i++;
+    if (i === at) outside();
+    return this.text.slice(at, i);
+  }
+
+  private alias(at: number): FastAlias {
+    this.hasAliases = true;
+    return new FastAlias(this.anchorName(at + 1), [at, at, at]);
   }
 
   // --- scalars -------------------------------------------------------------------------------
@@ -557,6 +618,7 @@ class FastReader {
   }
 
   private flowSeq(state: { offset: number }, indent: number, depth = 1): YAMLSeq {
+    if (this.depth + depth > this.maxDepth) outside();
     const seq = new FastSeq([state.offset, state.offset, state.offset]) as unknown as YAMLSeq;
     seq.flow = true;
     state.offset++;
@@ -571,6 +633,10 @@ class FastReader {
       if (c === ',') outside();
       if (c === '[') {
         seq.items.push(this.flowSeq(state, indent, depth + 1));
+      } else if (c === '*') {
+        const alias = this.alias(state.offset);
+        seq.items.push(alias);
+        state.offset += 1 + alias.source.length;
       } else if (c === '"' || c === "'") {
         const { value, next } = this.readQuoted(state.offset);
         seq.items.push(this.quotedNode(state.offset, value));

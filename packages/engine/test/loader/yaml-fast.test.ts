@@ -8,16 +8,23 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { parseYamlFast } from '../../src/loader/yaml-fast';
 import { parseYaml } from '../../src/loader/yaml-nodes';
 
 const SHARED = join(__dirname, '../../../../../shared/conformance');
 
-type Shape = null | { k: string; s?: number; v?: unknown; t?: string; src?: string; f?: boolean; i?: unknown[] };
+type Shape = null | { k: string; s?: number; v?: unknown; t?: string; src?: string; f?: boolean; i?: unknown[]; a?: string };
 
 function shape(n: YamlNode | null | undefined): Shape {
   if (n === null || n === undefined) return null;
+  const anchor = (n as { anchor?: string }).anchor;
+  const s = bareShape(n);
+  return anchor === undefined || s === null ? s : { ...s, a: anchor };
+}
+
+function bareShape(n: YamlNode): Shape {
+  if (isAlias(n)) return { k: 'alias', s: n.range![0], src: n.source };
   if (isMap(n)) return { k: 'map', s: n.range![0], i: n.items.map((p) => [shape(p.key as YamlNode), shape(p.value as YamlNode)]) };
   if (isSeq(n)) return { k: 'seq', s: n.range![0], f: !!n.flow, i: n.items.map((x) => shape(x as YamlNode)) };
   if (isScalar(n)) return { k: 'scalar', s: n.range![0], v: n.value, t: n.type, src: n.source as string };
@@ -76,12 +83,17 @@ const EDGE_CASES = [
   '- q: "\\x41\\u00e9\\t\\"\\\\ \\/"\n  r: \'it\'\'s\' # c\n',
   // a document start marker
   '---\n- a: 1\n',
+  // anchors before a node on its line, aliases as a node and as flow items
+  '- &a x\n- *a\n', '- list: l\n  items: &x [a, "b c"]\n- list: m\n  items: *x\n- l: [*x, *x, y]\n', '- a: &s \'q\' # c\n  b: *s # c\n',
   // comments everywhere
   '# head\n\n- a: 1 # one\n  # between\n  b: 2\n# tail\n',
 ];
 
 const DECLINED = [
-  '- &a x\n- *a\n', // anchors, aliases
+  '- &a\n  b: 1\n', // an anchor on its own line
+  '- a: &x &y z\n', // two anchors
+  '- a: *x y\n', // an alias with more after it
+  '- a: &x.y z\n', // anchor names beyond letters, digits, `_` and `-`
   '- a: !!str x\n', // tags
   '- a: {b: c}\n', // flow mappings
   '- a: 1\n---\n- b: 2\n', // several documents
