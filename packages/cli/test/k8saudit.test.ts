@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { parseAuditBody } from '../src/k8saudit/event';
-import { createK8sAuditSource, readAuditFile } from '../src/k8saudit/source';
+import { createK8sAuditSource, parseAuditBody, readAuditFile } from '@falco-ts/engine';
 import { CONFORMANCE_FALCO, falco } from './helpers';
 
 const now = (): bigint => 1n;

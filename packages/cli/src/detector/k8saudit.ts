@@ -5,12 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseInitConfig, parseOpenParams, readAuditFile, type AuditEvent, type AuditInput, type AuditWebhookLimits, type Engine } from '@falco-ts/engine';
+import { K8S_AUDIT_SOURCE, parseInitConfig, parseOpenParams, readAuditFile, type AuditEvent, type AuditInput, type AuditWebhookLimits, type Engine } from '@falco-ts/engine';
 import { nowNs } from '@falco-ts/alert';
 import type { FalcoMetrics } from '@falco-ts/outputs';
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 import { runErrors } from '../errors';
-import { K8S_AUDIT_SOURCE } from '../k8saudit/source';
 import { AuditWebhookServer, auditRequestHandler, webhookCounters } from '../k8saudit/webhook-server';
 import type { AlertSink } from './alerts';
 import type { StopSignal } from './run';

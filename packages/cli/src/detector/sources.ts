@@ -5,14 +5,12 @@
  * choose among them as in Falco.
  */
 import { RECORD_FLAG_STATE_ONLY, type EventView, type InitialState } from '@falco-ts/driver';
-import { SyscallSource, type ContainerMetadataProvider, type EventSource, type NetworkPolicyProvider, type SyscallFieldRegistry } from '@falco-ts/engine';
-import type { AppContext } from '../app';
+import { K8S_AUDIT_SOURCE, SyscallSource, createK8sAuditSource, type AuditEvent, type ContainerMetadataProvider, type EventSource, type NetworkPolicyProvider, type SyscallFieldRegistry } from '@falco-ts/engine';
+import type { AppContext } from '../context';
 import { loadedPlugins } from '../actions/plugins';
 import { usageErrors } from '../errors';
 import type { HostPaths } from './host-root';
 import { syscallFieldsFor } from './plugin-fields';
-import type { AuditEvent } from '../k8saudit/event';
-import { K8S_AUDIT_SOURCE, createK8sAuditSource } from '../k8saudit/source';
 
 /** The syscall source together with the state machine that must see every event first. */
 export interface SyscallSourceHandle {
