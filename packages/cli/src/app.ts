@@ -12,7 +12,7 @@ import type * as InspectAction from './actions/inspect';
 import type * as SchemaActions from './actions/schemas';
 import type * as IgnoredEventsAction from './actions/ignored-events';
 import { printVersion } from './actions/version';
-import { interpretConfig, type FalcoConfig } from './config/falco-config';
+import { interpretConfig } from './config/falco-config';
 import { SHIPPED_RULES_FILE, shippedDefaults } from './config/defaults';
 import { DEFAULT_CONFIG_FILE, expandEnv, loadConfig, type LoadedConfig } from './config/load';
 import { applyOverride } from './config/override';
@@ -22,6 +22,7 @@ import { Logger } from './logger';
 import { helpText, parseCommandLine, type CliOptions } from './options';
 import type * as RulesActions from './actions/rules-actions';
 import { versionInfo } from './version';
+import type { AppContext } from './context';
 
 /*
  * The heavier actions are loaded when chosen, not at import: the field/event listings pull in the
@@ -39,15 +40,6 @@ const rulesActions = (): typeof RulesActions => require('./actions/rules-actions
 export const EXIT_SUCCESS = 0;
 export const EXIT_FAILURE = 1;
 
-/** Everything an action needs: the command line, the configuration, the log and the streams. */
-export interface AppContext {
-  cli: CliOptions;
-  loaded: LoadedConfig;
-  config: FalcoConfig;
-  logger: Logger;
-  io: CliIo;
-  argv: readonly string[];
-}
 
 function loadContextConfig(cli: CliOptions, io: CliIo): LoadedConfig {
   const file = cli.configFile ?? DEFAULT_CONFIG_FILE;

@@ -1,5 +1,5 @@
 export { runFalco, EXIT_FAILURE, EXIT_SUCCESS } from './app';
-export type { AppContext } from './app';
+export type { AppContext } from './context';
 export type { CliIo } from './io';
 export { processIo } from './io';
 export { loadConfig, expandEnv, DEFAULT_CONFIG_FILE } from './config/load';

@@ -11,7 +11,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Engine } from '@falco-ts/engine';
 import { CONFORMANCE_FALCO, DEFAULT_CONFIG } from './helpers';
 import { buildSources } from '../src/detector/sources';
-import type { AppContext } from '../src/app';
+import type { AppContext } from '../src/context';
 import { interpretConfig } from '../src/config/falco-config';
 import { loadConfig } from '../src/config/load';
 

@@ -5,7 +5,7 @@
  * one of them only when a loaded rule names it or with `base_syscalls.all`.
  */
 import { EC, EVENT_TABLE, STATE_SYSCALLS, SYSCALLS_X86_64 } from '@falco-ts/driver';
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 
 /** Column of SYSCALLS_X86_64 holding the syscall's exit event type in the table. */
 const EXIT_EVENT = 4;

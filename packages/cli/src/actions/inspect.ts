@@ -21,7 +21,7 @@ import { runLive } from '../detector/live';
 import { StopSignal } from '../detector/run';
 import { createSyscallSource } from '../detector/sources';
 import type { AlertSink } from '../detector/alerts';
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 import { usageErrors } from '../errors';
 
 const DEFAULT_FORMAT = '%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args';

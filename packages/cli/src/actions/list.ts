@@ -4,7 +4,7 @@
  */
 import { EC, EF, EVENT_TABLE, paramTypeName } from '@falco-ts/driver';
 import { FIELD_CLASSES, K8S_AUDIT_FIELDS, K8S_AUDIT_FIELD_CLASSES, K8S_AUDIT_SOURCE, SYSCALL_FIELDS, type SyscallFieldInfo } from '@falco-ts/engine';
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 import { usageErrors } from '../errors';
 import { loadedPlugins } from './plugins';
 

@@ -1,5 +1,5 @@
 /** `--list-plugins` and `--plugin-info`: the built-in plugins the configuration loads. */
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 import { usageErrors } from '../errors';
 import { BUILTIN_PLUGINS, describePlugin, findPlugin, type BuiltinPlugin } from '../plugins';
 

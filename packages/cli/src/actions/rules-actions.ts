@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { release, hostname, machine, version as osVersion } from 'node:os';
 import type { Engine, LoadResult } from '@falco-ts/engine';
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 import { PRINT_OPTION_DEPRECATED, applySelections, createEngine, loadRulesForRun, printOptionFormat } from '../detector/engine-setup';
 import { writePidfile } from '../detector/pidfile';
 import { runDetector } from '../detector/run';

@@ -1,5 +1,5 @@
 /** `--version`: text, or one JSON object with `json_output=true`. */
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 import { versionInfo, versionText } from '../version';
 
 export function printVersion(ctx: AppContext): number {

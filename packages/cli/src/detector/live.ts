@@ -5,7 +5,7 @@
  */
 import { BatchCursor, EVENT_TABLE, STATE_SYSCALLS, openCapture, type LiveCapture } from '@falco-ts/driver';
 import type { Engine } from '@falco-ts/engine';
-import type { AppContext } from '../app';
+import type { AppContext } from '../context';
 import { runErrors } from '../errors';
 import type { DropMonitor } from '../drops';
 import type { AlertSink } from './alerts';
