@@ -14,6 +14,8 @@ const RUNTIMES: ReadonlySet<string> = new Set(['docker', 'podman', 'containerd',
 
 /** How long the first event of a pod's container waits for the pod's API metadata (ms). */
 const POD_WAIT_MS = 2000;
+/** How long after a container's first event its runtime record may still arrive and start that wait (ms). */
+const RECORD_WINDOW_MS = 10000;
 
 function object(ref: ObjectRef | undefined): KubernetesObjectInfo | undefined {
   return ref === undefined ? undefined : { name: ref.name, uid: ref.uid, labels: ref.labels };
@@ -150,11 +152,11 @@ export function containerMetadata(entries: MetadataPluginEntries, hostRoot: stri
   };
   // Per container: when it was first seen, until nothing more is worth waiting for. A runtime's
   // record can land after the first event's wait (the first events are runc's, during the start);
-  // the pod's wait then happens on the first event after the record, within POD_WAIT_MS of sight.
+  // the pod's wait then happens on the first event after the record, within RECORD_WINDOW_MS of sight.
   const firstSeen = new Map<string, number>();
   const settled = new Set<string>();
   const podWait = (id: string): Promise<void> | undefined => {
-    if (!k8sEnabled || Date.now() - firstSeen.get(id)! > POD_WAIT_MS) return settle(id);
+    if (!k8sEnabled || Date.now() - firstSeen.get(id)! > RECORD_WINDOW_MS) return settle(id);
     if (service.lookupContainer(id) === undefined) return undefined;
     const pending = podPending(id);
     settle(id);

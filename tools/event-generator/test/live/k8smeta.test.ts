@@ -78,6 +78,8 @@ function pod(containerId: string) {
   };
 }
 
+const RULE = 'Unexpected process in node-frontend workload';
+
 interface Outcome {
   readonly alerts: JsonAlert[];
   readonly stderr: string;
@@ -107,7 +109,13 @@ async function runScenario(entry: K8smetaEntry, publishPod: (containerId: string
       await new Promise((r) => setTimeout(r, 1500));
       publishPod(containerId);
       await docker(engine.dockerHost, ['wait', containerId]);
-      await new Promise((r) => setTimeout(r, 1500));
+      // On a loaded machine the detector can lag the workload by seconds: give it until the
+      // second sleep's alert is written (or 30 s) before stopping it.
+      const deadline = Date.now() + 30000;
+      const done = (): boolean =>
+        falco.alerts().some((a) => a.rule === RULE && a.output_fields['container.id'] === containerId.slice(0, 12) && /^(exe|sleep) 2$/.test(String(a.output_fields['proc.cmdline'])));
+      while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 500));
     } finally {
       await falco.stop();
     }
@@ -117,7 +125,6 @@ async function runScenario(entry: K8smetaEntry, publishPod: (containerId: string
   }
 }
 
-const RULE = 'Unexpected process in node-frontend workload';
 
 function expectExampleAlerts(o: Outcome): void {
   const mine = o.alerts.filter((a) => a.rule === RULE && a.output_fields['container.id'] === o.containerId.slice(0, 12));
