@@ -4,7 +4,7 @@
  * Kubernetes OpenAPI spec; the prometheus-operator CRD schema for the ServiceMonitor), then checked
  * for what a node agent needs; the image recipe is checked against the repository.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -44,7 +44,9 @@ function validate(o: Obj): void {
 /** The node-agent requirements every rendering of the DaemonSet must meet. */
 function checkAgent(objects: readonly Obj[]): void {
   const kinds = objects.map((o) => o.kind);
-  expect(kinds).toEqual(expect.arrayContaining(['DaemonSet', 'ConfigMap', 'Service', 'ServiceMonitor', 'ServiceAccount']));
+  expect(kinds).toEqual(expect.arrayContaining(['DaemonSet', 'ConfigMap', 'Service', 'ServiceAccount', 'ClusterRole']));
+  // ServiceMonitor is off by default: without prometheus-operator's CRDs it would fail the install.
+  expect(kinds).not.toContain('ServiceMonitor');
   const ds = objects.find((o) => o.kind === 'DaemonSet') as unknown as {
     spec: { template: { spec: { hostPID: boolean; tolerations: { operator: string }[]; containers: Record<string, never>[]; volumes: { name: string; hostPath?: { path: string }; configMap?: { name: string } }[] } } };
   };
@@ -65,7 +67,11 @@ function checkAgent(objects: readonly Obj[]): void {
   expect(c.livenessProbe.httpGet.path).toBe('/healthz');
   expect(c.readinessProbe.httpGet.path).toBe('/healthz');
   const hostPaths = pod.volumes.filter((v) => v.hostPath).map((v) => v.hostPath!.path);
-  expect(hostPaths).toEqual(expect.arrayContaining(['/proc', '/sys/kernel', '/etc']));
+  expect(hostPaths.sort()).toEqual(['/etc', '/proc', '/run/containerd', '/sys/kernel', '/var/run']);
+  // The host's root under HOST_ROOT, as the detector reads it (/proc, /etc, runtime sockets).
+  expect(c.volumeMounts.map((m) => m.mountPath).sort()).toEqual(['/etc/falco/falco.yaml', '/host/etc', '/host/proc', '/host/run/containerd', '/host/var/run', '/sys/kernel']);
+  expect((c as unknown as { env: { name: string; value?: string }[] }).env).toEqual(expect.arrayContaining([{ name: 'HOST_ROOT', value: '/host' }]));
+  checkRbac(objects);
   for (const m of c.volumeMounts) expect(pod.volumes.map((v) => v.name)).toContain(m.name);
 
   // The configuration the pod mounts must serve /healthz on the port the probes and the Service use.
@@ -86,8 +92,39 @@ function checkAgent(objects: readonly Obj[]): void {
   expect(port.containerPort).toBe(falco.webserver.listen_port);
   const svc = objects.find((o) => o.kind === 'Service') as unknown as { spec: { ports: { name: string; port: number }[] } };
   expect(svc.spec.ports[0]).toMatchObject({ name: 'http', port: falco.webserver.listen_port });
-  const sm = objects.find((o) => o.kind === 'ServiceMonitor') as unknown as { spec: { endpoints: { port: string; path: string }[] } };
-  expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
+}
+
+/**
+ * Every Kubernetes collection the metadata provider lists and watches (the API paths in its
+ * source), granted get/list/watch by the ClusterRole.
+ */
+function watchedResources(): { group: string; resource: string }[] {
+  const dir = path.join(REPO, 'packages/metadata/src');
+  const out = new Map<string, { group: string; resource: string }>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name.endsWith('.ts')) {
+        for (const m of readFileSync(path.join(d, e.name), 'utf8').matchAll(/['`]\/(?:api\/v1|apis\/([a-z.]+)\/v1)\/([a-z]+)['`]/g)) {
+          out.set(`${m[1] ?? ''}/${m[2]}`, { group: m[1] ?? '', resource: m[2]! });
+        }
+      }
+    }
+  };
+  walk(dir);
+  return [...out.values()];
+}
+
+function checkRbac(objects: readonly Obj[]): void {
+  const role = objects.find((o) => o.kind === 'ClusterRole') as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+  const watched = watchedResources();
+  expect(watched.map((w) => w.resource)).toEqual(expect.arrayContaining(['pods', 'namespaces', 'replicasets', 'deployments']));
+  const granted = (group: string, resource: string): boolean =>
+    role.rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && ['get', 'list', 'watch'].every((v) => r.verbs.includes(v)));
+  expect(watched.filter((w) => !granted(w.group, w.resource))).toEqual([]);
+  expect(granted('', 'nodes')).toBe(true);
+  // read-only: nothing beyond get, list and watch
+  expect(role.rules.flatMap((r) => r.verbs).filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
 }
 
 describe('Kubernetes manifest (deploy/kubernetes/falco-ts.yaml)', () => {
@@ -102,8 +139,14 @@ describe('Kubernetes manifest (deploy/kubernetes/falco-ts.yaml)', () => {
     expect(() => validate(o)).not.toThrow();
   });
 
-  it('runs a privileged, probed, resource-bounded agent on every node, scraped by a ServiceMonitor', () => {
+  it('runs a privileged, probed, resource-bounded agent on every node, with the read-only RBAC its metadata watches need', () => {
     checkAgent(objects);
+  });
+
+  it('ships the ServiceMonitor apart (deploy/kubernetes/servicemonitor.yaml), valid against its schema', () => {
+    const [sm] = parseAllDocuments(readFileSync(path.join(DEPLOY, 'kubernetes/servicemonitor.yaml'), 'utf8')).map((d) => d.toJS() as Obj & { spec: { endpoints: { port: string; path: string }[] } });
+    expect(() => validate(sm!)).not.toThrow();
+    expect(sm!.spec.endpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
   });
 
   it('the schema check rejects a broken DaemonSet (no selector, a numeric container name)', () => {
@@ -125,22 +168,23 @@ describe('Helm chart (deploy/helm/falco-ts), rendered by the repository renderer
     },
   );
 
-  it('renders a privileged, probed, resource-bounded agent with a ServiceMonitor', () => {
+  it('renders a privileged, probed, resource-bounded agent, with the same mounts as the plain manifest and no ServiceMonitor by default', () => {
     const { objects } = renderChart(CHART, release);
     checkAgent(objects as Obj[]);
     const ds = objects.find((o) => o.kind === 'DaemonSet') as { spec: { template: { spec: { containers: { image: string }[] } } } };
     expect(ds.spec.template.spec.containers[0]!.image).toBe('falco-ts:0.1.0');
   });
 
-  it('follows the values: image, port, ServiceMonitor switch, node selector', () => {
+  it('follows the values: image, port, ServiceMonitor switched on, node selector', () => {
     const { objects } = renderChart(CHART, release, {
       image: { repository: 'registry.local/falco-ts', tag: '9.9.9' },
       config: { webserver: { listen_port: 9000 } },
-      serviceMonitor: { enabled: false },
+      serviceMonitor: { enabled: true },
       nodeSelector: { 'kubernetes.io/os': 'linux' },
     });
     for (const o of objects) validate(o as Obj);
-    expect(objects.map((o) => o.kind)).not.toContain('ServiceMonitor');
+    const sm = objects.find((o) => o.kind === 'ServiceMonitor') as unknown as { spec: { endpoints: { port: string; path: string }[] } };
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
     const ds = objects.find((o) => o.kind === 'DaemonSet') as {
       spec: { template: { spec: { nodeSelector: Record<string, string>; containers: { image: string; ports: { containerPort: number }[] }[] } } };
     };
