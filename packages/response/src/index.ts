@@ -28,3 +28,5 @@ export type { ContainerRuntime, ContainerState } from './runtime';
 export { ContainerRuntimes, DEFAULT_RUNTIME_SOCKETS, DockerEngineRuntime } from './runtime';
 export type { ProtectOptions } from './safety';
 export { DedupWindow, ProtectedScope, RateLimiter, ownContainerId } from './safety';
+export type { ResponseRuntime, ResponseSettings, StartOptions } from './config';
+export { parseResponseSettings, startResponse } from './config';

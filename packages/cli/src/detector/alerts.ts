@@ -30,11 +30,14 @@ export class AlertCounter {
 /** Emits alerts to the outputs and counts the rule alerts. */
 export class AlertSink {
   readonly counter = new AlertCounter();
+  /** Set when the automated response is enabled: it sees every rule alert after the outputs. */
+  respond: ((a: Alert) => void) | undefined;
   constructor(private readonly outputs: Pick<Outputs, 'emit'>) {}
 
   rule(alert: Alert): void {
     this.counter.add(alert);
     this.outputs.emit(alert);
+    this.respond?.(alert);
   }
 
   internal(alert: Alert): void {

@@ -30,6 +30,7 @@ import { CaptureRecorder } from './capture';
 import { SwitchableOutputs, createGeneration, outputSettings, type OutputsFactoryOptions } from './outputs-switch';
 import { startMetricsSnapshots } from './metrics-snapshot';
 import type { RunSources } from './sources';
+import { startDetectorResponse, type DetectorResponse } from './response';
 
 /** Stops a run from anywhere: signals, `-M`, a source's fatal error. */
 export class StopSignal {
@@ -167,10 +168,20 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     throw runErrors.input(`Could not start the outputs: ${(e as Error).message}`);
   }
   const alerts = new AlertSink(outputs);
+  const hostname = ctx.io.env['FALCO_HOSTNAME'] || defaultHostname();
+  let response: DetectorResponse | undefined;
+  try {
+    response = await startDetectorResponse(ctx.loaded.tree, (a) => alerts.internal(a), { hostname, metrics, log: (m) => logger.warning(m) });
+  } catch (e) {
+    throw runErrors.input(`Could not start the automated response: ${(e as Error).message}`);
+  }
+  if (response) {
+    alerts.respond = (a) => response.submit(a);
+    logger.info('Automated response enabled');
+  }
   const rules = { engine };
   const stop = new StopSignal();
   const removeSignals = installSignals(stop, ctx);
-  const hostname = ctx.io.env['FALCO_HOSTNAME'] || defaultHostname();
   let lastEventMs = Date.now();
   let driverAttached = false;
   let metadata: ContainerMetadata | undefined;
@@ -313,6 +324,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     await web?.close();
     await metadata?.service.close();
     await policies?.close();
+    await response?.close();
     await outputs.shutdown();
   }
   ctx.io.stdout(alerts.counter.summary());
