@@ -19,6 +19,7 @@ export function reportAlert(r: ActionReport, hostname: string): Alert {
     'response.result': r.result,
     'response.alert_rule': r.alert.rule,
     'response.latency_ms': r.latencyMs !== undefined ? Math.round(r.latencyMs * 1000) / 1000 : null,
+    'response.duration_ms': r.durationMs !== undefined ? Math.round(r.durationMs * 1000) / 1000 : null,
   };
   for (const [k, v] of Object.entries(r.objects)) fields[`response.target.${k}`] = v;
   return createAlert({
