@@ -4,7 +4,8 @@
  * kills. Bad bodies get Talon's 400 answers; the health endpoint answers.
  */
 import { spawn } from 'node:child_process';
-import { createAlert, createOutputs } from '@falco-ts/outputs';
+import { createAlert } from '@falco-ts/alert';
+import { createOutputs } from '@falco-ts/outputs';
 import { ContainerRuntimes, ResponseEngine, loadRules, startReceiver, type ActionReport } from '@falco-ts/response';
 import { request } from '../src/http';
 

@@ -6,10 +6,11 @@
  * path; a failing or slow action never delays an alert.
  */
 import { Counter } from 'prom-client';
-import { createAlert, type Alert, type FalcoMetrics, type FieldValue, type Priority } from '@falco-ts/outputs';
+import { createAlert, type Alert, type FieldValue, type PriorityName } from '@falco-ts/alert';
+import type { FalcoMetrics } from '@falco-ts/outputs';
 import { eventFromAlertJson, parseResponseSettings, startResponse, type ActionReport, type EventValue, type ResponseRuntime } from '@falco-ts/response';
 
-const PRIORITY: Record<ActionReport['result'], Priority> = { success: 'Notice', failure: 'Error', skipped: 'Informational', dry_run: 'Informational' };
+const PRIORITY: Record<ActionReport['result'], PriorityName> = { success: 'Notice', failure: 'Error', skipped: 'Informational', dry_run: 'Informational' };
 
 export function reportAlert(r: ActionReport, hostname: string): Alert {
   const fields: Record<string, FieldValue> = {
