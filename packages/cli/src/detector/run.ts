@@ -30,7 +30,8 @@ import { CaptureRecorder } from './capture';
 import { SwitchableOutputs, createGeneration, outputSettings, type OutputsFactoryOptions } from './outputs-switch';
 import { startMetricsSnapshots } from './metrics-snapshot';
 import type { RunSources } from './sources';
-import { startDetectorResponse, type DetectorResponse } from './response';
+import type * as ResponseModule from './response';
+import type { DetectorResponse } from './response';
 
 /** Stops a run from anywhere: signals, `-M`, a source's fatal error. */
 export class StopSignal {
@@ -171,7 +172,12 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
   const hostname = ctx.io.env['FALCO_HOSTNAME'] || defaultHostname();
   let response: DetectorResponse | undefined;
   try {
-    response = await startDetectorResponse(ctx.loaded.tree, (a) => alerts.internal(a), { hostname, metrics, log: (m) => logger.warning(m) });
+    // Loaded only when enabled, so a run without it pays nothing at start-up.
+    if ((ctx.loaded.tree as { response?: { enabled?: unknown } } | undefined)?.response?.enabled === true) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startDetectorResponse } = require('./response') as typeof ResponseModule;
+      response = await startDetectorResponse(ctx.loaded.tree, (a) => alerts.internal(a), { hostname, metrics, log: (m) => logger.warning(m) });
+    }
   } catch (e) {
     throw runErrors.input(`Could not start the automated response: ${(e as Error).message}`);
   }
