@@ -65,7 +65,11 @@ export class KubeApiServer {
   }
 
   close(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
+    return new Promise((r) => {
+      if (!this.server) return r();
+      this.server.close(() => r());
+      this.server.closeAllConnections();
+    });
   }
 
   private answer(method: string, path: string, body: unknown, contentType: string | undefined): [number, Obj] {
