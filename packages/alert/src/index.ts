@@ -3,4 +3,4 @@ export { INTERNAL_SOURCE, createAlert, defaultHostname, internalAlert, nowNs } f
 export type { PriorityLevel, PriorityName } from './priority';
 export { PRIORITIES, parsePriority, priorityLevel, priorityName } from './priority';
 export type { FormatOptions } from './render';
-export { DEFAULT_FORMAT, formatAlert, formatJson, formatText, isoTime, outputFieldsJson, textTime } from './render';
+export { DEFAULT_FORMAT, escapeControls, formatAlert, formatJson, formatText, isoTime, outputFieldsJson, textTime, unescapedText } from './render';

@@ -73,9 +73,38 @@ export function textTime(ns: bigint, iso8601: boolean, utcOffsetMinutes?: number
   return `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${frac}`;
 }
 
-/** `"<time>: <Priority> <output>"`, Falco's text alert. */
+/**
+ * `"<time>: <Priority> <output>"`, Falco's text alert, as line-oriented sinks (stdout, file,
+ * program, syslog, HTTP text) write it: control characters escaped (see escapeControls), so that
+ * a field value can neither start a second, forged alert line nor send terminal sequences.
+ */
 export function formatText(alert: Alert, iso8601: boolean, utcOffsetMinutes?: number): string {
+  return escapeControls(unescapedText(alert, iso8601, utcOffsetMinutes));
+}
+
+/** The text alert as it is, for carriers with their own escaping (the JSON `output`, gRPC). */
+export function unescapedText(alert: Alert, iso8601: boolean, utcOffsetMinutes?: number): string {
   return `${textTime(alert.timeNs, iso8601, utcOffsetMinutes)}: ${alert.priority} ${alert.output}`;
+}
+
+// C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `text` with each control character written as an escape: `\n`, `\r`, `\t`, and `\xHH` (or
+ * `\uHHHH` above U+00FF) for the others, ESC included. Printable text, backslashes and valid
+ * non-ASCII characters are left as they are; a text without controls is returned unchanged.
+ */
+export function escapeControls(text: string): string {
+  CONTROLS.lastIndex = 0;
+  if (!CONTROLS.test(text)) return text;
+  return text.replace(CONTROLS, (c) => {
+    const named = NAMED[c];
+    if (named !== undefined) return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 function jsonValue(v: FieldValue): string {
@@ -118,7 +147,7 @@ export function formatJson(alert: Alert, options: Partial<FormatOptions> = {}): 
   const opts = { ...DEFAULT_FORMAT, ...options };
   let s = `{"hostname":${JSON.stringify(alert.hostname)}`;
   if (opts.includeMessage) s += `,"message":${JSON.stringify(alert.output)}`;
-  if (opts.includeOutput) s += `,"output":${JSON.stringify(formatText(alert, opts.timeIso8601, opts.utcOffsetMinutes))}`;
+  if (opts.includeOutput) s += `,"output":${JSON.stringify(unescapedText(alert, opts.timeIso8601, opts.utcOffsetMinutes))}`;
   if (opts.includeOutputFields) s += `,"output_fields":${outputFieldsJson(alert, opts.timeIso8601)}`;
   s += `,"priority":${JSON.stringify(alert.priority)},"rule":${JSON.stringify(alert.rule)}`;
   s += `,"source":${JSON.stringify(alert.source)}`;

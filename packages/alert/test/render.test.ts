@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_FORMAT, createAlert, formatAlert, formatJson, formatText, internalAlert, isoTime, textTime, type Alert } from '@falco-ts/alert';
+import { DEFAULT_FORMAT, createAlert, escapeControls, formatAlert, formatJson, formatText, internalAlert, isoTime, textTime, type Alert } from '@falco-ts/alert';
 
 /** A realistic syscall alert. */
 const alert: Alert = createAlert({
@@ -86,5 +86,37 @@ describe('docs', () => {
     const { text, json } = require('../examples/render') as { text: string; json: string };
     expect(text).toBe('2024-09-13T15:22:20.545718604+0000: Warning Sensitive file opened for reading (file=/etc/shadow proc=cat)');
     expect(JSON.parse(json)).toMatchObject({ hostname: 'web-1', output_fields: { 'evt.time': 1726240940545718604, 'proc.pid': 4242 }, time: '2024-09-13T15:22:20.545718604Z' });
+  });
+});
+
+describe('control characters in text alerts', () => {
+  // A file name that tries to forge a second alert line and to drive the terminal.
+  const forged = createAlert({
+    rule: 'r',
+    priority: 'Warning',
+    source: 'syscall',
+    hostname: 'h',
+    output: 'opened (file=/tmp/x\nFAKE 00:00:00.000000000: Critical forged\r\x1b[2Jz\t\x00\x7f\x85\u2028 é\\n)',
+    outputFields: { 'fd.name': '/tmp/x\nFAKE 00:00:00.000000000: Critical forged' },
+    timeNs: 0n,
+  });
+
+  it('are escaped in the text line, so one alert is one line', () => {
+    const line = formatText(forged, true);
+    expect(line).toBe(
+      '1970-01-01T00:00:00.000000000+0000: Warning opened (file=/tmp/x\\nFAKE 00:00:00.000000000: Critical forged\\r\\x1b[2Jz\\t\\x00\\x7f\\x85\\u2028 é\\n)',
+    );
+    expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    expect(formatAlert(forged, DEFAULT_FORMAT).split('\n')).toHaveLength(1);
+  });
+
+  it('are left to JSON escaping in JSON alerts, whose values keep the original text', () => {
+    const json = JSON.parse(formatJson(forged)) as { output: string; output_fields: Record<string, string> };
+    expect(json.output_fields['fd.name']).toBe('/tmp/x\nFAKE 00:00:00.000000000: Critical forged');
+    expect(json.output.endsWith(forged.output)).toBe(true);
+  });
+
+  it('leave text without controls as it is', () => {
+    expect(escapeControls('plain /tmp/é ✓ \\ text')).toBe('plain /tmp/é ✓ \\ text');
   });
 });

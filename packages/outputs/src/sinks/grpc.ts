@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { GrpcObject, ServerDuplexStream, ServerUnaryCall, ServerWritableStream, ServiceClientConstructor, sendUnaryData } from '@grpc/grpc-js';
 import type * as GrpcJsModule from '@grpc/grpc-js';
 import type * as ProtoLoaderModule from '@grpc/proto-loader';
-import { formatText, priorityLevel, type Alert, type FieldValue } from '@falco-ts/alert';
+import { priorityLevel, unescapedText, type Alert, type FieldValue } from '@falco-ts/alert';
 import { configError } from '../errors';
 import { RingQueue } from '../ring-queue';
 import { defineSink } from '../sink';
@@ -45,7 +45,7 @@ export function toGrpcResponse(alert: Alert, iso8601: boolean): GrpcResponse {
     priority: priorityLevel(alert.priority),
     source_deprecated: BUILTIN_SOURCES[alert.source] ?? 3,
     rule: alert.rule,
-    output: formatText(alert, iso8601),
+    output: unescapedText(alert, iso8601),
     output_fields: fields,
     hostname: alert.hostname,
     tags: [...alert.tags],
