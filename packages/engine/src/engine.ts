@@ -21,7 +21,7 @@ import { loadLimits, type LoadLimits } from './loader/limits';
 import { checkPluginRequirements, type LoadedPlugin } from './loader/versions';
 import { describeEngine, type DescribedPlugin, type EngineDescription } from './loader/describe';
 import { DEFAULT_RULESET, Rulesets, type RuleSelector } from './ruleset/rulesets';
-import { EngineUsageError, RulesLoadError } from './errors';
+import { EngineUsageError, LoadAbandoned, RulesLoadError } from './errors';
 
 export type RuleMatching = 'first' | 'all';
 
@@ -118,6 +118,40 @@ export class Engine {
    * bad rules; inspect the result.
    */
   loadRules(content: string, name: string): LoadResult {
+    const steps = this.loadSteps(content, name);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `loadRules` in slices of about `sliceMs` of work, giving the event loop back between them, so
+   * a reload prepared while detection runs never holds it for longer than one slice (plus the
+   * YAML reading, linear in the file). Past `deadline` (a `Date.now()` value) or once `abandon`
+   * says so, the load stops with a LoadAbandoned error; the engine is then left half-loaded and
+   * must be discarded.
+   */
+  async loadRulesSliced(content: string, name: string, options: { sliceMs?: number; deadline?: number; abandon?: () => boolean } = {}): Promise<LoadResult> {
+    const sliceMs = options.sliceMs ?? 10;
+    const steps = this.loadSteps(content, name);
+    let sliceEnd = Date.now() + sliceMs;
+    for (let n = 0; ; n++) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      // The clock is read every few steps: a step is one rules item, macro or rule.
+      if ((n & 15) !== 0) continue;
+      const now = Date.now();
+      if (options.deadline !== undefined && now > options.deadline) throw new LoadAbandoned(`${name}: loading took longer than the time allowed`);
+      if (now < sliceEnd) continue;
+      await new Promise<void>((r) => setImmediate(r));
+      if (options.abandon?.()) throw new LoadAbandoned(`${name}: loading abandoned`);
+      sliceEnd = Date.now() + sliceMs;
+    }
+  }
+
+  /** The steps of a load: one per rules item read, and one per list, macro and rule compiled. */
+  private *loadSteps(content: string, name: string): Generator<void, LoadResult> {
     this.contents.set(name, content);
     const result = new LoadResult(name, this.contents);
     const fileCtx = LoadContext.forFile(name);
@@ -126,13 +160,14 @@ export class Engine {
       result.addError('LOAD_ERR_YAML_PARSE', yaml.error.message, fileCtx.child(yaml.error.position, 'value for'));
       return result;
     }
+    yield;
     const documents = yaml.documents.filter((d) => d !== null);
     result.deferSchemaValidation(() => validateRulesDocuments(documents));
     const reader = new RulesReader(this.collector, result, yaml.positionOf);
     try {
       for (const doc of yaml.documents) {
         if (doc === null) continue;
-        reader.readDocument(doc, fileCtx);
+        yield* reader.readDocumentSteps(doc, fileCtx);
       }
     } catch (e) {
       if (e instanceof LoadError) {
@@ -147,7 +182,7 @@ export class Engine {
       caches: this.caches,
       limits: this.limits,
     });
-    const out = compiler.compile(this.collector);
+    const out = yield* compiler.compileSteps(this.collector);
     if (!out) return result;
     this.compiled = out;
     this.rulesets.reset(out.rules.map((r) => ({ id: r.id, name: r.name, tags: r.tags, enabled: r.enabled })));

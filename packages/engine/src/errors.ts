@@ -72,3 +72,8 @@ export class AuditConfigError extends Error {
     this.context = context;
   }
 }
+
+/** A sliced load stopped before its end (past its deadline, or abandoned by its caller). */
+export class LoadAbandoned extends Error {
+  override readonly name = 'LoadAbandoned';
+}

@@ -18,7 +18,7 @@ export type {
 export type { EventSource, EventTypeTable } from './source';
 export { Engine } from './engine';
 export type { ProcessOptions, RuleMatching } from './engine';
-export { RulesLoadError, EngineUsageError } from './errors';
+export { RulesLoadError, EngineUsageError, LoadAbandoned } from './errors';
 export { LoadResult } from './loader/result';
 export { DEFAULT_LOAD_LIMITS } from './loader/limits';
 export type { LoadLimits } from './loader/limits';

@@ -87,3 +87,24 @@ export function loadRulesForRun(engine: Engine, files: readonly RulesFile[], log
   }
   return results;
 }
+
+/**
+ * loadRulesForRun for a reload while detection runs: each file is loaded in slices that give the
+ * event loop back (events, /healthz and signals are served between them), and the whole load is
+ * abandoned past `deadline` or once `abandon` says so (the caller keeps its previous rules).
+ */
+export async function loadRulesForReload(
+  engine: Engine,
+  files: readonly RulesFile[],
+  logger: Logger,
+  options: { deadline: number; abandon: () => boolean },
+): Promise<LoadResult[]> {
+  const results: LoadResult[] = [];
+  for (const f of files) {
+    const result = await engine.loadRulesSliced(f.content, f.path, options);
+    results.push(result);
+    if (!result.successful) throw runErrors.rulesLoad(result.verbose().trimEnd());
+    if (result.hasWarnings) logger.warning(result.verbose());
+  }
+  return results;
+}

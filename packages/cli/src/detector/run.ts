@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { Writable } from 'node:stream';
-import { K8S_AUDIT_SOURCE, type Engine } from '@falco-ts/engine';
+import { K8S_AUDIT_SOURCE, LoadAbandoned, type Engine } from '@falco-ts/engine';
 import { defaultHostname, internalAlert } from '@falco-ts/alert';
 import { FalcoMetrics } from '@falco-ts/outputs';
 import type { AppContext } from '../context';
@@ -15,7 +15,7 @@ import { runErrors } from '../errors';
 import { readRulesFiles, rulesPaths, type RulesFile } from '../rules-files';
 import { interpretConfig } from '../config/falco-config';
 import { loadConfig } from '../config/load';
-import { applySelections, createEngine, loadRulesForRun, printOptionFormat } from './engine-setup';
+import { applySelections, createEngine, loadRulesForReload, printOptionFormat } from './engine-setup';
 import { versionInfo } from '../version';
 import { WebServer, type HealthCheck } from '../webserver';
 import { AlertSink } from './alerts';
@@ -68,16 +68,35 @@ function stdoutStream(ctx: AppContext): Writable {
   );
 }
 
+/** How long the run may take to wind down after SIGINT/SIGTERM before the process exits anyway. */
+const STOP_GRACE_MS = 5000;
+
+/**
+ * SIGINT/SIGTERM stop the run; the outputs then get what they hold out. Should winding down take
+ * longer than STOP_GRACE_MS (an output that does not drain, a server that does not close), or a
+ * second signal arrive, the process exits at once: a stop request always ends it.
+ */
 function installSignals(stop: StopSignal, ctx: AppContext): () => void {
+  let grace: NodeJS.Timeout | undefined;
   const onSignal = (name: string) => () => {
+    if (stop.stopped && grace !== undefined) {
+      ctx.logger.error(`${name} received again, exiting now`);
+      process.exit(1);
+    }
     ctx.logger.info(`${name} received, exiting...`);
     stop.stop(name);
+    grace = setTimeout(() => {
+      ctx.logger.error(`the run did not end within ${STOP_GRACE_MS / 1000} s of ${name}, exiting now`);
+      process.exit(1);
+    }, STOP_GRACE_MS);
+    grace.unref();
   };
   const int = onSignal('SIGINT');
   const term = onSignal('SIGTERM');
   process.on('SIGINT', int);
   process.on('SIGTERM', term);
   return () => {
+    clearTimeout(grace);
     process.off('SIGINT', int);
     process.off('SIGTERM', term);
   };
@@ -91,20 +110,23 @@ function installSignals(stop: StopSignal, ctx: AppContext): () => void {
  * when they changed, new outputs are built and take over once the old ones have delivered what
  * they hold (see outputs-switch.ts). A reload that fails keeps the old rules and outputs.
  */
-function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunSources, outputs: SwitchableOutputs, factory: OutputsFactoryOptions): () => void {
+function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunSources, outputs: SwitchableOutputs, factory: OutputsFactoryOptions, stop: StopSignal): () => void {
   let outputTree = outputSettings(ctx.loaded.tree);
-  const reload = async (why: string): Promise<void> => {
+  const reloadNow = async (why: string): Promise<void> => {
+    const started = Date.now();
     try {
       const loaded = ctx.cli.configFile === undefined && ctx.loaded.files.length === 0 ? ctx.loaded : loadConfig(ctx.loaded.files[0] ?? ctx.cli.configFile ?? '', ctx.cli.overrides, ctx.io.env);
       if (ctx.cli.unbuffered) loaded.tree['buffered_outputs'] = false;
       const config = interpretConfig(loaded.tree, ctx.cli.configFile ?? loaded.files[0] ?? '');
       const files = readRulesFiles(rulesPaths(ctx.cli.rulesFiles, config.rulesFiles));
       const engine = createEngine(config, sources.all, printOptionFormat(ctx.cli.printFormat));
-      loadRulesForRun(engine, files, ctx.logger, false);
+      // Prepared in slices while the current rules keep detecting; swapped in only when complete.
+      await loadRulesForReload(engine, files, ctx.logger, { deadline: started + config.ruleLoading.reloadTimeoutMs, abandon: () => stop.stopped });
       applySelections(engine, config.ruleSelections);
       const settings = outputSettings(loaded.tree);
       // Built before anything is swapped: outputs that cannot start leave the run as it was.
       const next = settings === outputTree ? undefined : await createGeneration(loaded.tree, config.bufferedOutputs, factory);
+      if (stop.stopped) return;
       rules.engine = engine;
       if (next) {
         outputTree = settings;
@@ -116,8 +138,24 @@ function installReload(ctx: AppContext, rules: { engine: Engine }, sources: RunS
       }
       ctx.logger.info(`${why}: configuration and ${files.length} rules files reloaded`);
     } catch (e) {
-      ctx.logger.error(`${why}: reload failed, keeping the previous rules: ${(e as Error).message}`);
+      const reason = e instanceof LoadAbandoned && !stop.stopped ? `abandoned after ${Date.now() - started} ms (rule_loading.reload_timeout_ms): ${e.message}` : (e as Error).message;
+      if (!stop.stopped) ctx.logger.error(`${why}: reload failed, keeping the previous rules: ${reason}`);
     }
+  };
+  // One reload at a time; requests while one runs are folded into one more after it.
+  let running: Promise<void> | undefined;
+  let queued: string | undefined;
+  const reload = async (why: string): Promise<void> => {
+    if (running) {
+      queued = why;
+      return;
+    }
+    running = reloadNow(why);
+    await running;
+    running = undefined;
+    const again = queued;
+    queued = undefined;
+    if (again !== undefined && !stop.stopped) await reload(again);
   };
   const onHup = (): void => void reload('SIGHUP received');
   process.on('SIGHUP', onHup);
@@ -229,7 +267,7 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     }
   }
 
-  const stopReloading = installReload(ctx, rules, sources, outputs, factory);
+  const stopReloading = installReload(ctx, rules, sources, outputs, factory, stop);
   const stopSnapshots =
     metrics !== undefined && config.metrics.enabled && config.metrics.outputRule
       ? startMetricsSnapshots(() => metrics.render(), config.metrics.intervalMs, (a) => alerts.internal(a), (e) => logger.error(`Could not render the metrics snapshot: ${e.message}`))
@@ -324,14 +362,18 @@ export async function runDetector(ctx: AppContext, engine: Engine, sources: RunS
     if (failure) throw failure.reason;
   } finally {
     if (timer) clearTimeout(timer);
-    removeSignals();
     stopReloading();
     stopSnapshots?.();
-    await web?.close();
-    await metadata?.service.close();
-    await policies?.close();
-    await response?.close();
-    await outputs.shutdown();
+    // The signal handlers stay until the end: the stop grace period covers the teardown too.
+    try {
+      await web?.close();
+      await metadata?.service.close();
+      await policies?.close();
+      await response?.close();
+      await outputs.shutdown();
+    } finally {
+      removeSignals();
+    }
   }
   ctx.io.stdout(alerts.counter.summary());
   return exitCode;

@@ -209,11 +209,21 @@ export class RulesCompiler {
 
   /** Compiles everything; records the first error in the result and returns undefined then. */
   compile(collector: Collector): CompileOutput | undefined {
+    const steps = this.compileSteps(collector);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** compile, a step per macro and rule (and one for the lists), for loads that share the event loop. */
+  *compileSteps(collector: Collector): Generator<void, CompileOutput | undefined> {
     const out: CompileOutput = { lists: [], macros: [], rules: [] };
     try {
       this.compileLists(collector, out);
-      this.compileMacros(collector, out);
-      this.compileRules(collector, out);
+      yield;
+      yield* this.compileMacros(collector, out);
+      yield* this.compileRules(collector, out);
     } catch (e) {
       if (e instanceof LoadError) {
         this.result.addError(e.code, e.message, e.context);
@@ -331,16 +341,18 @@ export class RulesCompiler {
     }
   }
 
-  private compileMacros(collector: Collector, out: CompileOutput): void {
+  private *compileMacros(collector: Collector, out: CompileOutput): Generator<void, void> {
     const infos = collector.macros.values();
     for (const m of infos) {
       out.macros.push({ name: m.name, ast: this.parseCondition(m.cond, out.lists, m.condCtx), used: false, info: m });
+      yield;
     }
     this.macrosByName = new Map(out.macros.map((m) => [m.name, m]));
     for (const m of out.macros) {
       m.ast = this.resolveMacros(m.ast, m.info.cond, m.info.visibility, m.info.ctx);
       this.expandedMacros.add(m);
       extentOf(m.ast, this.extents);
+      yield;
     }
   }
 
@@ -400,8 +412,9 @@ export class RulesCompiler {
     return resolve(ast, []);
   }
 
-  private compileRules(collector: Collector, out: CompileOutput): void {
+  private *compileRules(collector: Collector, out: CompileOutput): Generator<void, void> {
     for (const r of collector.rules.values()) {
+      yield;
       if (r.unknownSource) continue;
       const source = this.sources.get(r.source);
       if (!source) throw new LoadError('LOAD_ERR_VALIDATE', `Unknown source at compile-time${r.source}`, r.ctx);

@@ -64,11 +64,17 @@ export class RulesReader {
 
   /** Reads a document's items. Throws LoadError at the first error. */
   readDocument(doc: YamlNode, fileCtx: LoadContext): void {
+    for (const _ of this.readDocumentSteps(doc, fileCtx));
+  }
+
+  /** readDocument one item at a time (a step per item), for loads that share the event loop. */
+  *readDocumentSteps(doc: YamlNode, fileCtx: LoadContext): Generator<void, void> {
     if (!isMapNode(doc) && !isSeqNode(doc)) fail('Rules content is not yaml', fileCtx);
     if (!isSeqNode(doc)) fail('Rules content is not yaml array of objects', fileCtx);
     for (const item of seqItems(doc)) {
       if (item === null || isNullNode(item)) continue;
       this.readItem(item, fileCtx);
+      yield;
     }
   }
 
