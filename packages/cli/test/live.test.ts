@@ -58,8 +58,10 @@ describe('live detection (eBPF driver) [privileged]', () => {
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as { rule: string; output_fields: Record<string, unknown> });
       expect(alerts.length).toBeGreaterThanOrEqual(1);
+      // Falco always adds the time prefix's field (evt.time) to output_fields.
       expect(alerts[0]?.output_fields).toEqual({
         'container.id': 'host',
+        'evt.time': expect.any(Number),
         'fd.name': target,
         'proc.cmdline': `cat ${target}`,
         'proc.name': 'cat',

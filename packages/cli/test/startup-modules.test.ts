@@ -42,8 +42,11 @@ function loadedPackages(modules: readonly string[], names: readonly string[]): s
 test('--version loads neither the engine, the driver nor the outputs', () => {
   const r = loadedModules(['-c', '/dev/null', '--version']);
   expect(r.status).toBe(0);
+  // Reading falco.yaml takes the rule-loading limits from the engine's dependency-free
+  // `loader/limits` subpath; any other engine module (its index above all) must stay unloaded.
+  const allowed = ['/packages/engine/dist/loader/limits.js'];
   const siblings = ['engine', 'driver', 'outputs', 'filter-lang', 'metadata'].filter((pkg) =>
-    r.modules.some((m) => m.includes(`/packages/${pkg}/dist/`)),
+    r.modules.some((m) => m.includes(`/packages/${pkg}/dist/`) && !allowed.some((a) => m.endsWith(a))),
   );
   expect(siblings).toEqual([]);
   expect(loadedPackages(r.modules, OPTIONAL)).toEqual([]);

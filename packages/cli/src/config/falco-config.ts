@@ -4,7 +4,8 @@
  */
 import { PRIORITIES, parsePriority, type PriorityLevel } from '@falco-ts/alert';
 import { configErrors } from '../errors';
-import { DEFAULT_LOAD_LIMITS, type LoadLimits } from '@falco-ts/engine';
+// The limits subpath, not the package index: reading falco.yaml must not load the engine (start-up).
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from '@falco-ts/engine/loader/limits';
 import type { YamlMap } from './override';
 
 /** `rules`: only rules with `capture: true` start a capture; `all_rules`: every rule does. */

@@ -7,7 +7,7 @@
  */
 import { PRIORITIES } from '@falco-ts/alert';
 import { DELIVERY_SCHEMA, FORMAT_SCHEMA, QUEUE_SCHEMA, SINKS, SPOOL_SCHEMA, type ConfigSchema, type FieldSpec } from '@falco-ts/outputs';
-import { DEFAULT_LOAD_LIMITS } from '@falco-ts/engine';
+import { DEFAULT_LOAD_LIMITS } from '@falco-ts/engine/loader/limits';
 import { DEFAULT_RELOAD_TIMEOUT_MS } from '../config/falco-config';
 import { boolean, integer, JSON_SCHEMA_DRAFT, number, object, oneOf, stringList, text, type JsonSchema } from './json-schema';
 
