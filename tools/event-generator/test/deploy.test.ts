@@ -105,7 +105,7 @@ function watchedResources(): { group: string; resource: string }[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.isDirectory()) walk(path.join(d, e.name));
       else if (e.name.endsWith('.ts')) {
-        for (const m of readFileSync(path.join(d, e.name), 'utf8').matchAll(/['`]\/(?:api\/v1|apis\/([a-z.]+)\/v1)\/([a-z]+)['`]/g)) {
+        for (const m of readFileSync(path.join(d, e.name), 'utf8').matchAll(/['`]\/(?:api\/v1|apis\/([a-z0-9.]+)\/v1)\/([a-z]+)['`]/g)) {
           out.set(`${m[1] ?? ''}/${m[2]}`, { group: m[1] ?? '', resource: m[2]! });
         }
       }
