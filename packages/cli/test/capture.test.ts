@@ -178,7 +178,8 @@ describe('capture on demand', () => {
     const preset = await falco(['-c', '/dev/null', '-o', 'engine.modern_ebpf.buf_size_preset=11', '--version']);
     for (const r of [bad, zero, preset]) expect(r.code).not.toBe(0);
     expect(preset.stderr).toContain('buf_size_preset must be an integer from 1 (1 MiB) to 10 (512 MiB), got 11');
-    expect(bad.stderr).toContain('capture.mode "some" is not one of rules, all_rules');
+    // Falco 0.44's wording (falco_configuration.cpp, capture.mode check).
+    expect(bad.stderr).toContain("capture.mode 'some' is not a valid mode.");
     expect(zero.stderr).toContain('capture.default_duration must be a positive number');
   });
 });
