@@ -177,6 +177,8 @@ describe('kubernetes informers', () => {
     await server.start();
     await until(() => service.health().status === 'ok', 15000);
     await until(() => service.k8sForContainer(LEGACY_APP) === undefined, 10000);
+    // Each resource relists on its own watch: the services' relist may land after the pods'.
+    await until(() => k8sField(service.k8sForContainer(WEB_NGINX), 'k8s.svc.name') === 'web', 10000);
     const meta = service.k8sForContainer(WEB_NGINX);
     expect(k8sField(meta, 'k8s.svc.name')).toBe('web');
     expect(k8sField(meta, 'k8s.deployment.label', 'owner')).toBe('checkout');
